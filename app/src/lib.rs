@@ -1,0 +1,67 @@
+//! Capstan's Leptos UI. Feature `ssr` renders on the server (and pulls in `backend`); feature
+//! `hydrate` builds the same components for the browser.
+
+pub mod components;
+pub mod i18n;
+pub mod nav;
+pub mod pages;
+pub mod preferences;
+pub mod session;
+
+use leptos::prelude::*;
+use leptos_meta::{Html, Link, Meta, MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::components::{Outlet, ParentRoute, Route, Router, Routes};
+use leptos_router::path;
+
+use components::menu::install_menu_dismissal;
+use components::shell::AppShell;
+use components::theme_switch::ThemeChoice;
+use i18n::I18n;
+use pages::{home::HomePage, login::LoginPage, not_found::NotFound};
+
+/// The HTML document around every page, rendered on the server only. `<html>` carries no
+/// attributes here: `lang` and `data-theme` come from [`App`] through `leptos_meta::Html`, so
+/// they are right in the first byte sent and follow later changes in the browser.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html>
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// The application: preferences, routes and the providers every page relies on.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let initial = preferences::initial();
+    let i18n = I18n::provide(initial.lang);
+    let ThemeChoice(theme) = ThemeChoice::provide(initial.theme);
+    install_menu_dismissal();
+
+    view! {
+        <Html {..} lang=move || i18n.lang().html_lang() data-theme=move || theme.get().code()/>
+        <Stylesheet id="leptos" href="/pkg/capstan.css"/>
+        <Link rel="icon" href="/favicon.svg" type_="image/svg+xml"/>
+        <Meta name="color-scheme" content="light dark"/>
+        <Title text="Capstan"/>
+        <Router>
+            <Routes fallback=|| view! { <AppShell><NotFound/></AppShell> }>
+                <Route path=path!("/login") view=LoginPage/>
+                <ParentRoute path=path!("") view=|| view! { <AppShell><Outlet/></AppShell> }>
+                    <Route path=path!("") view=HomePage/>
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}

@@ -1,0 +1,7 @@
+//! Rows and the queries on them. Functions take a connection and return `QueryResult`; the
+//! services in `auth` and `audit` decide what the results mean.
+
+pub mod audit_events;
+pub mod login_attempts;
+pub mod sessions;
+pub mod users;

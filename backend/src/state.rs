@@ -1,0 +1,13 @@
+//! The one state value every request handler, SSR render and server function reads.
+
+use std::sync::Arc;
+
+use crate::config::Config;
+use crate::db::DbPool;
+
+/// Shared application state: cheap to clone, provided to axum and to Leptos as context.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: DbPool,
+    pub config: Arc<Config>,
+}

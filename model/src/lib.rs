@@ -1,0 +1,9 @@
+//! Types shared by the browser and the server: DTOs, ids and the errors users see.
+//!
+//! serde only (plus server_fn's error trait): this crate compiles for wasm32 and native, and never
+//! pulls kube, diesel or tokio into the browser bundle.
+
+pub mod auth;
+pub mod error;
+
+pub use error::{AppError, ErrorKind, FieldError};

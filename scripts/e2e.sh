@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Start the release server on a spare port with a throw-away data folder and a known admin
+# password, run the Playwright stories against it, and stop it again.
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$ROOT"
+source scripts/env.sh
+PORT="${CAPSTAN_E2E_PORT:-3217}"
+DATA="$(mktemp -d "${TMPDIR:-/tmp}/capstan-e2e.XXXXXX")"
+LOG="$DATA/server.log"
+export CAPSTAN_ADMIN_PASSWORD="e2e-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+export CAPSTAN_ADMIN_USER=admin
+export CAPSTAN_URL="http://127.0.0.1:$PORT"
+LEPTOS_ENV=PROD "$CARGO_TARGET_DIR/release/capstan" --addr "127.0.0.1:$PORT" --data-dir "$DATA" >"$LOG" 2>&1 &
+SERVER=$!
+cleanup() { kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true; rm -rf "$DATA"; }
+trap cleanup EXIT
+for _ in $(seq 1 120); do
+  curl -fsS "$CAPSTAN_URL/readyz" >/dev/null 2>&1 && break
+  kill -0 "$SERVER" 2>/dev/null || { echo "server exited during start-up:"; cat "$LOG"; exit 1; }
+  sleep 0.5
+done
+curl -fsS "$CAPSTAN_URL/readyz" >/dev/null || { echo "server not ready after 60 s:"; cat "$LOG"; exit 1; }
+cd end2end
+if ! npx playwright test "$@"; then
+  echo "--- server log (last 80 lines) ---"; tail -n 80 "$LOG"; exit 1
+fi

@@ -1,0 +1,44 @@
+//! Command-line flags and environment variables, resolved once at start-up.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Parser, ValueEnum};
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum LogFormat {
+    /// One JSON object per line (for log collectors).
+    Json,
+    /// Human-readable lines (for a terminal).
+    Pretty,
+}
+
+/// Capstan, a Kubernetes management console.
+#[derive(Debug, Parser)]
+#[command(name = "capstan", version)]
+pub struct Args {
+    /// Address to serve the console on.
+    #[arg(long, env = "CAPSTAN_ADDR", default_value = "127.0.0.1:3000")]
+    pub addr: SocketAddr,
+
+    /// Folder for Capstan's own files: the embedded PostgreSQL, key file, sandbox kubeconfig.
+    #[arg(long, env = "CAPSTAN_DATA_DIR", default_value = ".capstan")]
+    pub data_dir: PathBuf,
+
+    /// PostgreSQL to use. Without it Capstan starts a private PostgreSQL in the data folder.
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<String>,
+
+    /// Password for the first administrator (`admin`); random and printed once when unset.
+    #[arg(long, env = "CAPSTAN_ADMIN_PASSWORD", hide_env_values = true)]
+    pub admin_password: Option<String>,
+
+    /// Mark session cookies `Secure` (set this when Capstan is served over HTTPS).
+    #[arg(long, env = "CAPSTAN_SECURE_COOKIES", default_value_t = false)]
+    pub secure_cookies: bool,
+
+    /// Log format.
+    #[arg(long, env = "CAPSTAN_LOG_FORMAT", value_enum, default_value = "json")]
+    pub log_format: LogFormat,
+}

@@ -1,0 +1,29 @@
+//! `capstan`: the console's server binary.
+//!
+//! Start-up resolves configuration, brings up (or connects to) PostgreSQL, migrates, makes sure
+//! an administrator exists, and serves the Leptos app, its server functions and the HTTP API.
+//! Every start-up failure ends with one line saying what to do, never a panic.
+
+mod auth_layer;
+mod config;
+mod health;
+mod observability;
+mod router;
+mod startup;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let args = config::Args::parse();
+    observability::init_tracing(args.log_format);
+    match startup::run(args).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("capstan: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
