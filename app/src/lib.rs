@@ -1,6 +1,7 @@
 //! Capstan's Leptos UI. Feature `ssr` renders on the server (and pulls in `backend`); feature
 //! `hydrate` builds the same components for the browser.
 
+pub mod auth;
 pub mod components;
 pub mod i18n;
 pub mod nav;

@@ -25,5 +25,10 @@ pub struct NavGroup {
 
 pub static NAV: &[NavGroup] = &[NavGroup {
     label: |t| t.nav.overview,
-    items: &[NavItem { href: "/", label: |t| t.nav.home, icon: || view! { <HomeIcon/> }.into_any(), id: "home" }],
+    items: &[NavItem {
+        href: "/",
+        label: |t| t.nav.home,
+        icon: || view! { <HomeIcon/> }.into_any(),
+        id: "home",
+    }],
 }];

@@ -63,8 +63,14 @@ fn from_document() -> Initial {
     let root = leptos::prelude::document().document_element();
     let attr = |name: &str| root.as_ref().and_then(|el| el.get_attribute(name));
     Initial {
-        lang: attr("lang").as_deref().and_then(Lang::parse).unwrap_or_default(),
-        theme: attr("data-theme").as_deref().and_then(Theme::parse).unwrap_or_default(),
+        lang: attr("lang")
+            .as_deref()
+            .and_then(Lang::parse)
+            .unwrap_or_default(),
+        theme: attr("data-theme")
+            .as_deref()
+            .and_then(Theme::parse)
+            .unwrap_or_default(),
     }
 }
 
@@ -74,7 +80,9 @@ pub fn remember(cookie: &str, value: &str) {
     {
         use wasm_bindgen::JsCast;
         let doc = leptos::prelude::document().unchecked_into::<web_sys::HtmlDocument>();
-        _ = doc.set_cookie(&format!("{cookie}={value}; Path=/; Max-Age=31536000; SameSite=Lax"));
+        _ = doc.set_cookie(&format!(
+            "{cookie}={value}; Path=/; Max-Age=31536000; SameSite=Lax"
+        ));
     }
     #[cfg(feature = "ssr")]
     {
@@ -99,15 +107,27 @@ mod ssr {
     use leptos_axum::ResponseOptions;
 
     pub(super) fn from_request() -> Initial {
-        let Some(parts) = use_context::<Parts>() else { return Initial::default() };
-        let header = |name| parts.headers.get(name).and_then(|v: &HeaderValue| v.to_str().ok());
+        let Some(parts) = use_context::<Parts>() else {
+            return Initial::default();
+        };
+        let header = |name| {
+            parts
+                .headers
+                .get(name)
+                .and_then(|v: &HeaderValue| v.to_str().ok())
+        };
         let cookies = header(COOKIE).unwrap_or("");
         let query: Vec<(String, String)> = parts
             .uri
             .query()
             .map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect())
             .unwrap_or_default();
-        let queried = |key: &str| query.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str());
+        let queried = |key: &str| {
+            query
+                .iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, v)| v.as_str())
+        };
 
         let lang_from_query = queried("lang").and_then(Lang::parse);
         let theme_from_query = queried("theme").and_then(Theme::parse);
@@ -129,7 +149,9 @@ mod ssr {
     }
 
     fn set_cookie(name: &str, value: &str) {
-        let Some(response) = use_context::<ResponseOptions>() else { return };
+        let Some(response) = use_context::<ResponseOptions>() else {
+            return;
+        };
         let cookie = format!("{name}={value}; Path=/; Max-Age=31536000; SameSite=Lax");
         if let Ok(v) = HeaderValue::from_str(&cookie) {
             response.append_header(SET_COOKIE, v);

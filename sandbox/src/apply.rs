@@ -23,10 +23,8 @@ type FieldPath = Vec<String>;
 fn paths(set: &Value, prefix: &mut FieldPath, out: &mut BTreeSet<FieldPath>) {
     let Some(obj) = set.as_object() else { return };
     let children: Vec<(&String, &Value)> = obj.iter().filter(|(k, _)| k.as_str() != ".").collect();
-    if children.is_empty() || obj.contains_key(".") {
-        if !prefix.is_empty() {
-            out.insert(prefix.clone());
-        }
+    if (children.is_empty() || obj.contains_key(".")) && !prefix.is_empty() {
+        out.insert(prefix.clone());
     }
     for (k, v) in children {
         prefix.push(k.clone());
@@ -43,10 +41,15 @@ fn path_set(set: &Value) -> BTreeSet<FieldPath> {
 
 fn matches_item(item: &Value, token: &str) -> bool {
     if let Some(k) = token.strip_prefix("k:") {
-        let Ok(Value::Object(key)) = serde_json::from_str::<Value>(k) else { return false };
+        let Ok(Value::Object(key)) = serde_json::from_str::<Value>(k) else {
+            return false;
+        };
         return key.iter().all(|(f, v)| item.get(f) == Some(v));
     }
-    token.strip_prefix("v:").and_then(|v| serde_json::from_str::<Value>(v).ok()).is_some_and(|v| *item == v)
+    token
+        .strip_prefix("v:")
+        .and_then(|v| serde_json::from_str::<Value>(v).ok())
+        .is_some_and(|v| *item == v)
 }
 
 fn get_at<'a>(obj: &'a Value, path: &[String]) -> Option<&'a Value> {
@@ -61,12 +64,16 @@ fn get_at<'a>(obj: &'a Value, path: &[String]) -> Option<&'a Value> {
 }
 
 fn remove_at(obj: &mut Value, path: &[String]) {
-    let Some((last, parent_path)) = path.split_last() else { return };
+    let Some((last, parent_path)) = path.split_last() else {
+        return;
+    };
     let mut cur = obj;
     for token in parent_path {
         let next = match token.strip_prefix("f:") {
             Some(f) => cur.get_mut(f),
-            None => cur.as_array_mut().and_then(|a| a.iter_mut().find(|i| matches_item(i, token))),
+            None => cur
+                .as_array_mut()
+                .and_then(|a| a.iter_mut().find(|i| matches_item(i, token))),
         };
         match next {
             Some(n) => cur = n,
@@ -88,7 +95,12 @@ fn remove_at(obj: &mut Value, path: &[String]) {
 }
 
 fn display(path: &[String]) -> String {
-    path.iter().map(|t| t.strip_prefix("f:").map_or_else(|| format!("[{t}]"), |f| format!(".{f}"))).collect()
+    path.iter()
+        .map(|t| {
+            t.strip_prefix("f:")
+                .map_or_else(|| format!("[{t}]"), |f| format!(".{f}"))
+        })
+        .collect()
 }
 
 /// Managers other than `me` and the paths they own.
@@ -97,11 +109,26 @@ fn other_owners(live: &Value, me: &str) -> Vec<(String, String, BTreeSet<FieldPa
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
-        .filter(|e| !(e.get("manager").and_then(Value::as_str) == Some(me) && e.get("operation").and_then(Value::as_str) == Some("Apply")))
+        .filter(|e| {
+            !(e.get("manager").and_then(Value::as_str) == Some(me)
+                && e.get("operation").and_then(Value::as_str) == Some("Apply"))
+        })
         .map(|e| {
-            let manager = e.get("manager").and_then(Value::as_str).unwrap_or_default().to_string();
-            let api_version = e.get("apiVersion").and_then(Value::as_str).unwrap_or_default().to_string();
-            (manager, api_version, e.get("fieldsV1").map(path_set).unwrap_or_default())
+            let manager = e
+                .get("manager")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string();
+            let api_version = e
+                .get("apiVersion")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string();
+            (
+                manager,
+                api_version,
+                e.get("fieldsV1").map(path_set).unwrap_or_default(),
+            )
         })
         .collect()
 }
@@ -112,7 +139,9 @@ pub fn handle(mut ctx: Ctx, bytes: &Bytes) -> Result<Response, SandboxError> {
         .params
         .get("fieldManager")
         .filter(|m| !m.is_empty())
-        .ok_or_else(|| SandboxError::BadRequest("PATCH /apply requires fieldManager to be set".into()))?
+        .ok_or_else(|| {
+            SandboxError::BadRequest("PATCH /apply requires fieldManager to be set".into())
+        })?
         .to_string();
     let force = ctx.params.flag("force");
     let mut applied = parse_yaml(bytes)?;
@@ -154,14 +183,26 @@ pub fn handle(mut ctx: Ctx, bytes: &Bytes) -> Result<Response, SandboxError> {
     if !conflicts.is_empty() {
         let causes: Vec<Cause> = conflicts
             .iter()
-            .map(|(m, _, p)| Cause { reason: "FieldManagerConflict".into(), message: format!("conflict with \"{m}\""), field: display(p) })
+            .map(|(m, _, p)| Cause {
+                reason: "FieldManagerConflict".into(),
+                message: format!("conflict with \"{m}\""),
+                field: display(p),
+            })
             .collect();
-        let lines: Vec<String> = conflicts.iter().map(|(m, v, p)| format!("conflict with \"{m}\" using {v}: {}", display(p))).collect();
+        let lines: Vec<String> = conflicts
+            .iter()
+            .map(|(m, v, p)| format!("conflict with \"{m}\" using {v}: {}", display(p)))
+            .collect();
         let _ = causes;
         return Err(SandboxError::Conflict {
             resource: key.to_string(),
             name: ctx.name()?.to_string(),
-            message: format!("Apply failed with {} conflict{}: {}", lines.len(), if lines.len() == 1 { "" } else { "s" }, lines.join("\n")),
+            message: format!(
+                "Apply failed with {} conflict{}: {}",
+                lines.len(),
+                if lines.len() == 1 { "" } else { "s" },
+                lines.join("\n")
+            ),
         });
     }
 
@@ -200,12 +241,24 @@ pub fn handle(mut ctx: Ctx, bytes: &Bytes) -> Result<Response, SandboxError> {
 }
 
 /// Rebuilds other managers' entries after a forced apply took fields from them.
-fn rewrite_others(live: &Value, me: &str, others: &[(String, String, BTreeSet<FieldPath>)]) -> Value {
-    let entries = live.pointer("/metadata/managedFields").and_then(Value::as_array).cloned().unwrap_or_default();
+fn rewrite_others(
+    live: &Value,
+    me: &str,
+    others: &[(String, String, BTreeSet<FieldPath>)],
+) -> Value {
+    let entries = live
+        .pointer("/metadata/managedFields")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
     let rewritten: Vec<Value> = entries
         .into_iter()
         .map(|mut e| {
-            let manager = e.get("manager").and_then(Value::as_str).unwrap_or_default().to_string();
+            let manager = e
+                .get("manager")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string();
             if manager == me {
                 return e;
             }
@@ -223,7 +276,10 @@ fn to_fields(paths: &BTreeSet<FieldPath>) -> Value {
     for p in paths {
         let mut cur = &mut root;
         for token in p {
-            cur = cur.as_object_mut().map(|o| o.entry(token.clone()).or_insert_with(|| json!({}))).unwrap_or_else(|| unreachable!("nodes are objects"));
+            cur = cur
+                .as_object_mut()
+                .map(|o| o.entry(token.clone()).or_insert_with(|| json!({})))
+                .unwrap_or_else(|| unreachable!("nodes are objects"));
         }
     }
     root
@@ -237,12 +293,20 @@ mod tests {
     fn paths_and_lookup_follow_list_keys() {
         let obj = json!({"spec": {"containers": [{"name": "web", "image": "nginx"}]}});
         let set = path_set(&fields_of(&obj, true));
-        let image: FieldPath = vec!["f:spec".into(), "f:containers".into(), "k:{\"name\":\"web\"}".into(), "f:image".into()];
+        let image: FieldPath = vec![
+            "f:spec".into(),
+            "f:containers".into(),
+            "k:{\"name\":\"web\"}".into(),
+            "f:image".into(),
+        ];
         assert!(set.contains(&image));
         assert_eq!(get_at(&obj, &image), Some(&json!("nginx")));
         let mut removed = obj.clone();
         remove_at(&mut removed, &image);
         assert_eq!(removed, json!({"spec": {"containers": [{"name": "web"}]}}));
-        assert_eq!(display(&image), ".spec.containers[k:{\"name\":\"web\"}].image");
+        assert_eq!(
+            display(&image),
+            ".spec.containers[k:{\"name\":\"web\"}].image"
+        );
     }
 }

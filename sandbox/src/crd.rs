@@ -13,7 +13,13 @@ fn is_crd(rt: &ResourceType) -> bool {
 }
 
 fn strs(v: Option<&Value>) -> Vec<String> {
-    v.and_then(Value::as_array).map(|a| a.iter().filter_map(|s| s.as_str().map(String::from)).collect()).unwrap_or_default()
+    v.and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|s| s.as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// The resource type a CRD defines, or `None` if the CRD is incomplete.
@@ -23,15 +29,32 @@ pub fn resource_type_of(crd: &Value) -> Option<ResourceType> {
     let names = spec.get("names")?;
     let plural = names.get("plural")?.as_str()?;
     let kind = names.get("kind")?.as_str()?;
-    let versions: Vec<&Value> = spec.get("versions")?.as_array()?.iter().filter(|v| v.get("served") != Some(&json!(false))).collect();
-    let storage = versions.iter().find(|v| v.get("storage") == Some(&json!(true))).or(versions.first())?;
+    let versions: Vec<&Value> = spec
+        .get("versions")?
+        .as_array()?
+        .iter()
+        .filter(|v| v.get("served") != Some(&json!(false)))
+        .collect();
+    let storage = versions
+        .iter()
+        .find(|v| v.get("storage") == Some(&json!(true)))
+        .or(versions.first())?;
     let storage_name = storage.get("name")?.as_str()?.to_string();
     let mut served: Vec<String> = vec![storage_name.clone()];
-    served.extend(versions.iter().filter_map(|v| v.get("name").and_then(Value::as_str)).filter(|n| *n != storage_name).map(String::from));
+    served.extend(
+        versions
+            .iter()
+            .filter_map(|v| v.get("name").and_then(Value::as_str))
+            .filter(|n| *n != storage_name)
+            .map(String::from),
+    );
     let namespaced = spec.get("scope").and_then(Value::as_str) != Some("Cluster");
     let mut rt = ResourceType::new(group, &storage_name, plural, kind, namespaced);
     rt.versions = served;
-    rt.singular = names.get("singular").and_then(Value::as_str).map_or_else(|| kind.to_lowercase(), String::from);
+    rt.singular = names
+        .get("singular")
+        .and_then(Value::as_str)
+        .map_or_else(|| kind.to_lowercase(), String::from);
     rt.short_names = strs(names.get("shortNames"));
     rt.categories = strs(names.get("categories"));
     if storage.pointer("/subresources/status").is_some() {
@@ -46,11 +69,27 @@ pub fn resource_type_of(crd: &Value) -> Option<ResourceType> {
         .map(|cols| {
             cols.iter()
                 .map(|c| PrinterColumn {
-                    name: c.get("name").and_then(Value::as_str).unwrap_or_default().into(),
-                    type_: c.get("type").and_then(Value::as_str).unwrap_or("string").into(),
-                    json_path: c.get("jsonPath").and_then(Value::as_str).unwrap_or_default().into(),
+                    name: c
+                        .get("name")
+                        .and_then(Value::as_str)
+                        .unwrap_or_default()
+                        .into(),
+                    type_: c
+                        .get("type")
+                        .and_then(Value::as_str)
+                        .unwrap_or("string")
+                        .into(),
+                    json_path: c
+                        .get("jsonPath")
+                        .and_then(Value::as_str)
+                        .unwrap_or_default()
+                        .into(),
                     priority: c.get("priority").and_then(Value::as_i64).unwrap_or(0),
-                    description: c.get("description").and_then(Value::as_str).unwrap_or_default().into(),
+                    description: c
+                        .get("description")
+                        .and_then(Value::as_str)
+                        .unwrap_or_default()
+                        .into(),
                 })
                 .collect()
         })
@@ -63,14 +102,19 @@ pub fn after_write(store: &Store, rt: &ResourceType, obj: &Arc<Value>) {
     if !is_crd(rt) {
         return;
     }
-    let Some(defined) = resource_type_of(obj) else { return };
+    let Some(defined) = resource_type_of(obj) else {
+        return;
+    };
     let names = obj.pointer("/spec/names").cloned().unwrap_or(Value::Null);
     store.register(defined.clone());
     let crds = GroupResource::new("apiextensions.k8s.io", "customresourcedefinitions");
     let established = obj
         .pointer("/status/conditions")
         .and_then(Value::as_array)
-        .is_some_and(|c| c.iter().any(|c| c.get("type") == Some(&json!("Established"))));
+        .is_some_and(|c| {
+            c.iter()
+                .any(|c| c.get("type") == Some(&json!("Established")))
+        });
     if established {
         return;
     }
@@ -83,10 +127,16 @@ pub fn after_write(store: &Store, rt: &ResourceType, obj: &Arc<Value>) {
         "acceptedNames": names,
         "storedVersions": [defined.version],
     });
-    let _ = store.modify(&crds, None, crate::store::name_of(obj), |o| {
-        o["status"] = status;
-        Ok(())
-    }, &WriteOptions::manager("apiextensions-apiserver"));
+    let _ = store.modify(
+        &crds,
+        None,
+        crate::store::name_of(obj),
+        |o| {
+            o["status"] = status;
+            Ok(())
+        },
+        &WriteOptions::manager("apiextensions-apiserver"),
+    );
 }
 
 /// Called after an object is gone for good.
@@ -109,7 +159,10 @@ mod tests {
             "versions": [{"name": "v1", "served": true, "storage": true, "subresources": {"status": {}},
                           "additionalPrinterColumns": [{"name": "Size", "type": "integer", "jsonPath": ".spec.size"}]}]}});
         let rt = resource_type_of(&crd).expect("type");
-        assert_eq!((rt.group.as_str(), rt.plural.as_str(), rt.kind.as_str()), ("example.com", "widgets", "Widget"));
+        assert_eq!(
+            (rt.group.as_str(), rt.plural.as_str(), rt.kind.as_str()),
+            ("example.com", "widgets", "Widget")
+        );
         assert!(rt.has_status());
         assert_eq!(rt.printer_columns[0].json_path, ".spec.size");
     }

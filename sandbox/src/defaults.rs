@@ -37,14 +37,25 @@ fn pod_spec(spec: &mut Map<String, Value>) {
     set(spec, "securityContext", json!({}));
     set(spec, "enableServiceLinks", json!(true));
     for list in ["containers", "initContainers"] {
-        for c in spec.get_mut(list).and_then(Value::as_array_mut).into_iter().flatten() {
+        for c in spec
+            .get_mut(list)
+            .and_then(Value::as_array_mut)
+            .into_iter()
+            .flatten()
+        {
             let Some(c) = c.as_object_mut() else { continue };
-            let policy = image_pull_policy(c.get("image").and_then(Value::as_str).unwrap_or_default());
+            let policy =
+                image_pull_policy(c.get("image").and_then(Value::as_str).unwrap_or_default());
             set(c, "imagePullPolicy", json!(policy));
             set(c, "terminationMessagePath", json!("/dev/termination-log"));
             set(c, "terminationMessagePolicy", json!("File"));
             set(c, "resources", json!({}));
-            for p in c.get_mut("ports").and_then(Value::as_array_mut).into_iter().flatten() {
+            for p in c
+                .get_mut("ports")
+                .and_then(Value::as_array_mut)
+                .into_iter()
+                .flatten()
+            {
                 if let Some(p) = p.as_object_mut() {
                     set(p, "protocol", json!("TCP"));
                 }
@@ -61,7 +72,9 @@ fn template(obj: &mut Value, path: &[&str]) {
 
 /// FNV-1a: a stable hash, so allocated IPs and ports do not change between runs.
 fn stable_hash(text: &str) -> u64 {
-    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 /// A cluster IP from the default service range 10.96.0.0/12, derived from the name so it is stable.
@@ -84,7 +97,15 @@ pub fn apply(rt: &ResourceType, obj: &mut Value) {
                 set(spec, "replicas", json!(1));
                 set(spec, "revisionHistoryLimit", json!(10));
                 set(spec, "progressDeadlineSeconds", json!(600));
-                set(spec, "strategy", json!({"type": "RollingUpdate", "rollingUpdate": {"maxSurge": "25%", "maxUnavailable": "25%"}}));
+                let strategy = spec.entry("strategy").or_insert_with(|| json!({}));
+                if strategy.get("type").is_none() && strategy.is_object() {
+                    strategy["type"] = json!("RollingUpdate");
+                }
+                if strategy.get("type") == Some(&json!("RollingUpdate"))
+                    && strategy.get("rollingUpdate").is_none()
+                {
+                    strategy["rollingUpdate"] = json!({"maxSurge": "25%", "maxUnavailable": "25%"});
+                }
             }
             template(obj, &["spec", "template", "spec"]);
         }
@@ -99,14 +120,22 @@ pub fn apply(rt: &ResourceType, obj: &mut Value) {
                 set(spec, "replicas", json!(1));
                 set(spec, "podManagementPolicy", json!("OrderedReady"));
                 set(spec, "revisionHistoryLimit", json!(10));
-                set(spec, "updateStrategy", json!({"type": "RollingUpdate", "rollingUpdate": {"partition": 0}}));
+                set(
+                    spec,
+                    "updateStrategy",
+                    json!({"type": "RollingUpdate", "rollingUpdate": {"partition": 0}}),
+                );
             }
             template(obj, &["spec", "template", "spec"]);
         }
         ("apps", "daemonsets") => {
             if let Some(spec) = obj_at(obj, &["spec"]) {
                 set(spec, "revisionHistoryLimit", json!(10));
-                set(spec, "updateStrategy", json!({"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": 1, "maxSurge": 0}}));
+                set(
+                    spec,
+                    "updateStrategy",
+                    json!({"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": 1, "maxSurge": 0}}),
+                );
             }
             template(obj, &["spec", "template", "spec"]);
         }
@@ -144,10 +173,16 @@ pub fn apply(rt: &ResourceType, obj: &mut Value) {
 fn service(obj: &mut Value) {
     let ns = crate::store::namespace_of(obj).to_string();
     let name = crate::store::name_of(obj).to_string();
-    let Some(spec) = obj_at(obj, &["spec"]) else { return };
+    let Some(spec) = obj_at(obj, &["spec"]) else {
+        return;
+    };
     set(spec, "type", json!("ClusterIP"));
     set(spec, "sessionAffinity", json!("None"));
-    let kind = spec.get("type").and_then(Value::as_str).unwrap_or("ClusterIP").to_string();
+    let kind = spec
+        .get("type")
+        .and_then(Value::as_str)
+        .unwrap_or("ClusterIP")
+        .to_string();
     if kind != "ExternalName" {
         set(spec, "clusterIP", json!(cluster_ip(&ns, &name)));
         let ip = spec.get("clusterIP").cloned().unwrap_or(Value::Null);
@@ -156,7 +191,13 @@ fn service(obj: &mut Value) {
         set(spec, "ipFamilyPolicy", json!("SingleStack"));
         set(spec, "internalTrafficPolicy", json!("Cluster"));
     }
-    for (i, p) in spec.get_mut("ports").and_then(Value::as_array_mut).into_iter().flatten().enumerate() {
+    for (i, p) in spec
+        .get_mut("ports")
+        .and_then(Value::as_array_mut)
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
         let Some(p) = p.as_object_mut() else { continue };
         set(p, "protocol", json!("TCP"));
         let port = p.get("port").cloned().unwrap_or(Value::Null);
@@ -177,7 +218,8 @@ pub fn initial_status(rt: &ResourceType, obj: &mut Value) {
         }
         ("", "namespaces") => {
             o.insert("status".into(), json!({"phase": "Active"}));
-            o.entry("spec").or_insert_with(|| json!({"finalizers": ["kubernetes"]}));
+            o.entry("spec")
+                .or_insert_with(|| json!({"finalizers": ["kubernetes"]}));
         }
         ("", "services") => {
             o.insert("status".into(), json!({"loadBalancer": {}}));

@@ -20,7 +20,11 @@ pub struct Cause {
 impl Cause {
     /// A `FieldValueRequired` cause for `field`.
     pub fn required(field: impl Into<String>) -> Self {
-        Self { reason: "FieldValueRequired".into(), message: "Required value".into(), field: field.into() }
+        Self {
+            reason: "FieldValueRequired".into(),
+            message: "Required value".into(),
+            field: field.into(),
+        }
     }
     /// A `FieldValueInvalid` cause for `field` with a reason message.
     pub fn invalid(field: impl Into<String>, value: &str, why: &str) -> Self {
@@ -33,7 +37,11 @@ impl Cause {
     /// A `FieldValueNotSupported`-style cause for an unknown field (strict field validation).
     pub fn unknown_field(field: impl Into<String>) -> Self {
         let field = field.into();
-        Self { reason: "FieldValueInvalid".into(), message: format!("unknown field \"{field}\""), field }
+        Self {
+            reason: "FieldValueInvalid".into(),
+            message: format!("unknown field \"{field}\""),
+            field,
+        }
     }
 }
 
@@ -48,10 +56,18 @@ pub enum SandboxError {
     AlreadyExists { resource: String, name: String },
     /// Optimistic concurrency failure (stale resourceVersion, uid precondition, apply conflict): 409 Conflict.
     #[error("Operation cannot be fulfilled on {resource} \"{name}\": {message}")]
-    Conflict { resource: String, name: String, message: String },
+    Conflict {
+        resource: String,
+        name: String,
+        message: String,
+    },
     /// The object failed validation: 422 Invalid with field causes.
     #[error("{kind} \"{name}\" is invalid: {}", join_causes(.causes))]
-    Invalid { kind: String, name: String, causes: Vec<Cause> },
+    Invalid {
+        kind: String,
+        name: String,
+        causes: Vec<Cause>,
+    },
     /// The request itself is malformed (bad selector, bad patch, undecodable body): 400 BadRequest.
     #[error("{0}")]
     BadRequest(String),
@@ -96,7 +112,10 @@ fn not_found_message(resource: &str, name: &str) -> String {
 }
 
 fn join_causes(causes: &[Cause]) -> String {
-    let parts: Vec<String> = causes.iter().map(|c| format!("{}: {}", c.field, c.message)).collect();
+    let parts: Vec<String> = causes
+        .iter()
+        .map(|c| format!("{}: {}", c.field, c.message))
+        .collect();
     match parts.len() {
         1 => parts.into_iter().next().unwrap_or_default(),
         _ => format!("[{}]", parts.join(", ")),
@@ -106,7 +125,10 @@ fn join_causes(causes: &[Cause]) -> String {
 impl SandboxError {
     /// Shorthand for a 404 on `resource` (plural, with `.group` for non-core groups).
     pub fn not_found(resource: impl Into<String>, name: impl Into<String>) -> Self {
-        Self::NotFound { resource: resource.into(), name: name.into() }
+        Self::NotFound {
+            resource: resource.into(),
+            name: name.into(),
+        }
     }
 
     /// The 409 a stale resourceVersion earns, with the wording clients show to users.
@@ -207,8 +229,14 @@ mod tests {
         };
         let status = err.to_status();
         assert_eq!(status["code"], 422);
-        assert_eq!(status["message"], "Pod \"web\" is invalid: spec.containers[0].image: Required value");
-        assert_eq!(status["details"]["causes"][0]["field"], "spec.containers[0].image");
+        assert_eq!(
+            status["message"],
+            "Pod \"web\" is invalid: spec.containers[0].image: Required value"
+        );
+        assert_eq!(
+            status["details"]["causes"][0]["field"],
+            "spec.containers[0].image"
+        );
     }
 
     #[test]
@@ -216,6 +244,10 @@ mod tests {
         let status = SandboxError::stale("deployments.apps", "web").to_status();
         assert_eq!(status["reason"], "Conflict");
         assert_eq!(status["details"]["group"], "apps");
-        assert!(status["message"].as_str().is_some_and(|m| m.contains("please apply your changes")));
+        assert!(
+            status["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("please apply your changes"))
+        );
     }
 }

@@ -39,17 +39,26 @@ pub struct FaultState {
 impl FaultState {
     /// Starts with `faults` in force.
     pub fn new(faults: Faults) -> Self {
-        Self { current: RwLock::new(faults), drops: watch::Sender::new(0) }
+        Self {
+            current: RwLock::new(faults),
+            drops: watch::Sender::new(0),
+        }
     }
 
     /// The faults in force now.
     pub fn get(&self) -> Faults {
-        self.current.read().unwrap_or_else(std::sync::PoisonError::into_inner).clone()
+        self.current
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
     }
 
     /// Replaces the faults in force.
     pub fn set(&self, faults: Faults) {
-        *self.current.write().unwrap_or_else(std::sync::PoisonError::into_inner) = faults;
+        *self
+            .current
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = faults;
     }
 
     /// Ends every open watch stream now (clients must reconnect, usually with their last resourceVersion).

@@ -33,7 +33,8 @@ pub struct SubresourceRequest {
 }
 
 /// Serves one subresource; errors should be `SandboxError(...).into_response()` so clients get a Status.
-pub type SubresourceHandler = Arc<dyn Fn(SubresourceRequest) -> BoxFuture<'static, Response> + Send + Sync>;
+pub type SubresourceHandler =
+    Arc<dyn Fn(SubresourceRequest) -> BoxFuture<'static, Response> + Send + Sync>;
 
 /// Everything behaviour adds to the API server.
 #[derive(Clone, Default)]
@@ -48,8 +49,14 @@ pub struct Hooks {
 
 impl Hooks {
     /// Registers a subresource handler.
-    pub fn subresource(&mut self, resource: GroupResource, subresource: &str, handler: SubresourceHandler) {
-        self.subresources.insert((resource, subresource.to_string()), handler);
+    pub fn subresource(
+        &mut self,
+        resource: GroupResource,
+        subresource: &str,
+        handler: SubresourceHandler,
+    ) {
+        self.subresources
+            .insert((resource, subresource.to_string()), handler);
     }
 }
 
@@ -79,6 +86,5 @@ pub async fn start_behaviour(
     scenario: &Scenario,
     shutdown: CancellationToken,
 ) -> Result<Hooks, SandboxError> {
-    let _ = (store, scenario, shutdown);
-    Ok(Hooks::default())
+    crate::behaviour::start(store, scenario, shutdown).await
 }

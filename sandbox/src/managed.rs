@@ -11,11 +11,16 @@ const ITEM_KEYS: [&str; 6] = ["name", "containerPort", "port", "uid", "type", "k
 /// The key of a list item (`k:{...}` element), if the item has one of the usual merge keys.
 fn item_key(item: &Value) -> Option<String> {
     let obj = item.as_object()?;
-    let key = ITEM_KEYS.iter().find(|k| obj.get(**k).is_some_and(|v| !v.is_null() && !v.is_array() && !v.is_object()))?;
+    let key = ITEM_KEYS.iter().find(|k| {
+        obj.get(**k)
+            .is_some_and(|v| !v.is_null() && !v.is_array() && !v.is_object())
+    })?;
     let mut m = Map::new();
     m.insert((*key).to_string(), obj.get(*key)?.clone());
     // The port lists of Services and containers are keyed by port *and* protocol upstream.
-    if (*key == "containerPort" || *key == "port") && let Some(p) = obj.get("protocol") {
+    if (*key == "containerPort" || *key == "port")
+        && let Some(p) = obj.get("protocol")
+    {
         m.insert("protocol".into(), p.clone());
     }
     Some(format!("k:{}", Value::Object(m)))
@@ -43,8 +48,13 @@ fn set_of(v: &Value) -> Value {
             }
             Value::Object(out)
         }
-        Value::Array(items) if !items.is_empty() && items.iter().all(|i| !i.is_object() && !i.is_array()) => {
-            let out: Map<String, Value> = items.iter().map(|i| (format!("v:{i}"), json!({}))).collect();
+        Value::Array(items)
+            if !items.is_empty() && items.iter().all(|i| !i.is_object() && !i.is_array()) =>
+        {
+            let out: Map<String, Value> = items
+                .iter()
+                .map(|i| (format!("v:{i}"), json!({})))
+                .collect();
             Value::Object(out)
         }
         _ => json!({}),
@@ -106,9 +116,15 @@ fn diff(old: Option<&Value>, new: &Value) -> Option<Value> {
 /// The field set an update changed (what its manager now owns).
 pub fn changed_fields(old: &Value, new: &Value, status_only: bool) -> Value {
     let (old, new) = if status_only {
-        (json!({"status": old.get("status")}), json!({"status": new.get("status")}))
+        (
+            json!({"status": old.get("status")}),
+            json!({"status": new.get("status")}),
+        )
     } else {
-        (strip_server_fields(old, true), strip_server_fields(new, true))
+        (
+            strip_server_fields(old, true),
+            strip_server_fields(new, true),
+        )
     };
     diff(Some(&old), &new).unwrap_or_else(|| json!({}))
 }
@@ -119,14 +135,25 @@ mod tests {
 
     #[test]
     fn containers_are_keyed_by_name() {
-        let set = fields_of(&json!({"spec": {"containers": [{"name": "web", "image": "nginx"}]}}), true);
-        assert_eq!(set["f:spec"]["f:containers"]["k:{\"name\":\"web\"}"]["f:image"], json!({}));
+        let set = fields_of(
+            &json!({"spec": {"containers": [{"name": "web", "image": "nginx"}]}}),
+            true,
+        );
+        assert_eq!(
+            set["f:spec"]["f:containers"]["k:{\"name\":\"web\"}"]["f:image"],
+            json!({})
+        );
     }
 
     #[test]
     fn changed_fields_only_lists_what_changed() {
-        let old = json!({"metadata": {"labels": {"a": "1"}}, "spec": {"replicas": 1, "paused": false}});
-        let new = json!({"metadata": {"labels": {"a": "1"}}, "spec": {"replicas": 2, "paused": false}});
-        assert_eq!(changed_fields(&old, &new, false), json!({"f:spec": {"f:replicas": {}}}));
+        let old =
+            json!({"metadata": {"labels": {"a": "1"}}, "spec": {"replicas": 1, "paused": false}});
+        let new =
+            json!({"metadata": {"labels": {"a": "1"}}, "spec": {"replicas": 2, "paused": false}});
+        assert_eq!(
+            changed_fields(&old, &new, false),
+            json!({"f:spec": {"f:replicas": {}}})
+        );
     }
 }

@@ -12,7 +12,10 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use k8s_openapi::Resource;
-use k8s_openapi::api::{apps, autoscaling, batch, coordination, core, discovery, networking, policy, rbac, scheduling, storage};
+use k8s_openapi::api::{
+    apps, autoscaling, batch, coordination, core, discovery, networking, policy, rbac, scheduling,
+    storage,
+};
 use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1 as apiext;
 use schemars::generate::SchemaSettings;
 use serde_json::{Map, Value, json};
@@ -44,29 +47,65 @@ macro_rules! kinds {
 static SCHEMAS: LazyLock<Schemas> = LazyLock::new(|| {
     let mut generator = SchemaSettings::openapi3().into_generator();
     let mut roots = BTreeMap::new();
-    kinds!(generator, roots,
-        core::v1::Pod, core::v1::Namespace, core::v1::Node, core::v1::Service, core::v1::Endpoints,
-        core::v1::ConfigMap, core::v1::Secret, core::v1::ServiceAccount, core::v1::Event,
-        core::v1::PersistentVolume, core::v1::PersistentVolumeClaim, core::v1::ResourceQuota, core::v1::LimitRange,
-        core::v1::ReplicationController, apps::v1::Deployment, apps::v1::ReplicaSet, apps::v1::StatefulSet,
-        apps::v1::DaemonSet, apps::v1::ControllerRevision, batch::v1::Job, batch::v1::CronJob,
-        autoscaling::v2::HorizontalPodAutoscaler, autoscaling::v1::Scale, discovery::v1::EndpointSlice,
-        networking::v1::Ingress, networking::v1::IngressClass, networking::v1::NetworkPolicy,
-        policy::v1::PodDisruptionBudget, policy::v1::Eviction, rbac::v1::Role, rbac::v1::RoleBinding,
-        rbac::v1::ClusterRole, rbac::v1::ClusterRoleBinding, storage::v1::StorageClass, coordination::v1::Lease,
-        scheduling::v1::PriorityClass, apiext::CustomResourceDefinition,
+    kinds!(
+        generator,
+        roots,
+        core::v1::Pod,
+        core::v1::Namespace,
+        core::v1::Node,
+        core::v1::Service,
+        core::v1::Endpoints,
+        core::v1::ConfigMap,
+        core::v1::Secret,
+        core::v1::ServiceAccount,
+        core::v1::Event,
+        core::v1::PersistentVolume,
+        core::v1::PersistentVolumeClaim,
+        core::v1::ResourceQuota,
+        core::v1::LimitRange,
+        core::v1::ReplicationController,
+        apps::v1::Deployment,
+        apps::v1::ReplicaSet,
+        apps::v1::StatefulSet,
+        apps::v1::DaemonSet,
+        apps::v1::ControllerRevision,
+        batch::v1::Job,
+        batch::v1::CronJob,
+        autoscaling::v2::HorizontalPodAutoscaler,
+        autoscaling::v1::Scale,
+        discovery::v1::EndpointSlice,
+        networking::v1::Ingress,
+        networking::v1::IngressClass,
+        networking::v1::NetworkPolicy,
+        policy::v1::PodDisruptionBudget,
+        policy::v1::Eviction,
+        rbac::v1::Role,
+        rbac::v1::RoleBinding,
+        rbac::v1::ClusterRole,
+        rbac::v1::ClusterRoleBinding,
+        storage::v1::StorageClass,
+        coordination::v1::Lease,
+        scheduling::v1::PriorityClass,
+        apiext::CustomResourceDefinition,
     );
     let mut definitions = generator.take_definitions(true);
     for ((group, version, kind), name) in &roots {
         if let Some(schema) = definitions.get_mut(name).and_then(Value::as_object_mut) {
-            schema.insert("x-kubernetes-group-version-kind".into(), json!([{"group": group, "version": version, "kind": kind}]));
+            schema.insert(
+                "x-kubernetes-group-version-kind".into(),
+                json!([{"group": group, "version": version, "kind": kind}]),
+            );
         }
     }
     Schemas { definitions, roots }
 });
 
 fn gv_path(group: &str, version: &str) -> String {
-    if group.is_empty() { format!("api/{version}") } else { format!("apis/{group}/{version}") }
+    if group.is_empty() {
+        format!("api/{version}")
+    } else {
+        format!("apis/{group}/{version}")
+    }
 }
 
 /// Definition name for a CRD kind: `com.example.v1.Widget`.
@@ -77,17 +116,26 @@ fn crd_definition_name(rt: &ResourceType, version: &str) -> String {
 
 /// The CRD's `openAPIV3Schema` for `version`, if the type is a CRD.
 fn crd_schema(store: &Store, rt: &ResourceType, version: &str) -> Option<Value> {
-    let crds = crate::store::GroupResource::new("apiextensions.k8s.io", "customresourcedefinitions");
-    let crd = store.get(&crds, None, &format!("{}.{}", rt.plural, rt.group)).ok()?;
+    let crds =
+        crate::store::GroupResource::new("apiextensions.k8s.io", "customresourcedefinitions");
+    let crd = store
+        .get(&crds, None, &format!("{}.{}", rt.plural, rt.group))
+        .ok()?;
     let versions = crd.pointer("/spec/versions")?.as_array()?;
-    let v = versions.iter().find(|v| v.get("name").and_then(Value::as_str) == Some(version))?;
+    let v = versions
+        .iter()
+        .find(|v| v.get("name").and_then(Value::as_str) == Some(version))?;
     v.pointer("/schema/openAPIV3Schema").cloned()
 }
 
 fn collect_refs(v: &Value, out: &mut BTreeSet<String>) {
     match v {
         Value::Object(m) => {
-            if let Some(r) = m.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix(COMPONENTS)) {
+            if let Some(r) = m
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(|r| r.strip_prefix(COMPONENTS))
+            {
                 out.insert(r.to_string());
             }
             m.values().for_each(|c| collect_refs(c, out));
@@ -106,7 +154,9 @@ fn closure(roots: impl IntoIterator<Item = String>) -> Map<String, Value> {
         if out.contains_key(&name) {
             continue;
         }
-        let Some(schema) = defs.get(&name) else { continue };
+        let Some(schema) = defs.get(&name) else {
+            continue;
+        };
         let mut refs = BTreeSet::new();
         collect_refs(schema, &mut refs);
         todo.extend(refs);
@@ -128,7 +178,11 @@ fn patch_operation(group: &str, version: &str, kind: &str) -> Value {
 
 /// The OpenAPI v3 document of one group-version.
 fn group_document(store: &Store, group: &str, version: &str) -> Option<Value> {
-    let types: Vec<ResourceType> = store.resource_types().into_iter().filter(|t| t.group == group && t.serves(version) && t.stored).collect();
+    let types: Vec<ResourceType> = store
+        .resource_types()
+        .into_iter()
+        .filter(|t| t.group == group && t.serves(version) && t.stored)
+        .collect();
     if types.is_empty() {
         return None;
     }
@@ -137,15 +191,27 @@ fn group_document(store: &Store, group: &str, version: &str) -> Option<Value> {
     let mut extra = Map::new();
     for t in &types {
         let base = if t.namespaced {
-            format!("/{}/namespaces/{{namespace}}/{}/{{name}}", gv_path(group, version), t.plural)
+            format!(
+                "/{}/namespaces/{{namespace}}/{}/{{name}}",
+                gv_path(group, version),
+                t.plural
+            )
         } else {
             format!("/{}/{}/{{name}}", gv_path(group, version), t.plural)
         };
-        paths.insert(base, json!({"patch": patch_operation(group, version, &t.kind)}));
-        if let Some(root) = SCHEMAS.roots.get(&(group.to_string(), version.to_string(), t.kind.clone())) {
+        paths.insert(
+            base,
+            json!({"patch": patch_operation(group, version, &t.kind)}),
+        );
+        if let Some(root) =
+            SCHEMAS
+                .roots
+                .get(&(group.to_string(), version.to_string(), t.kind.clone()))
+        {
             roots.push(root.clone());
         } else if let Some(mut schema) = crd_schema(store, t, version) {
-            schema["x-kubernetes-group-version-kind"] = json!([{"group": group, "version": version, "kind": t.kind}]);
+            schema["x-kubernetes-group-version-kind"] =
+                json!([{"group": group, "version": version, "kind": t.kind}]);
             extra.insert(crd_definition_name(t, version), schema);
         }
     }
@@ -168,7 +234,10 @@ pub async fn v3_index(State(state): State<ApiState>) -> Response {
     for t in state.store.resource_types().iter().filter(|t| t.stored) {
         for v in &t.versions {
             let p = gv_path(&t.group, v);
-            let url = format!("/openapi/v3/{p}?hash={:016X}", state.store.resource_version());
+            let url = format!(
+                "/openapi/v3/{p}?hash={:016X}",
+                state.store.resource_version()
+            );
             paths.insert(p, json!({"serverRelativeURL": url}));
         }
     }
@@ -176,15 +245,26 @@ pub async fn v3_index(State(state): State<ApiState>) -> Response {
 }
 
 /// `GET /openapi/v3/api/v1`, `GET /openapi/v3/apis/{group}/{version}`.
-pub async fn v3_group(State(state): State<ApiState>, Path(path): Path<String>) -> Result<Response, SandboxError> {
+pub async fn v3_group(
+    State(state): State<ApiState>,
+    Path(path): Path<String>,
+) -> Result<Response, SandboxError> {
     let parts: Vec<&str> = path.split('/').collect();
     let (group, version) = match parts.as_slice() {
         ["api", v] => ("", *v),
         ["apis", g, v] => (*g, *v),
-        _ => return Err(SandboxError::NotFound { resource: String::new(), name: String::new() }),
+        _ => {
+            return Err(SandboxError::NotFound {
+                resource: String::new(),
+                name: String::new(),
+            });
+        }
     };
-    let doc = group_document(&state.store, group, version)
-        .ok_or_else(|| SandboxError::NotFound { resource: String::new(), name: String::new() })?;
+    let doc =
+        group_document(&state.store, group, version).ok_or_else(|| SandboxError::NotFound {
+            resource: String::new(),
+            name: String::new(),
+        })?;
     Ok(json_response(StatusCode::OK, &doc))
 }
 
@@ -205,9 +285,15 @@ fn rewrite_refs(v: &mut Value) {
 
 /// `GET /openapi/v2`: Swagger 2.0 with the built-in definitions (JSON only).
 pub async fn v2(headers: HeaderMap) -> Result<Response, SandboxError> {
-    let accept = headers.get(axum::http::header::ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or("application/json");
+    let accept = headers
+        .get(axum::http::header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("application/json");
     if !accept.contains("json") && !accept.contains("*/*") {
-        return Err(SandboxError::NotFound { resource: String::new(), name: String::new() });
+        return Err(SandboxError::NotFound {
+            resource: String::new(),
+            name: String::new(),
+        });
     }
     let mut defs = Value::Object(SCHEMAS.definitions.clone());
     rewrite_refs(&mut defs);
@@ -215,11 +301,31 @@ pub async fn v2(headers: HeaderMap) -> Result<Response, SandboxError> {
     Ok(json_response(StatusCode::OK, &doc))
 }
 
+/// The built-in schema of a kind, if known.
+pub fn kind_schema(group: &str, version: &str, kind: &str) -> Option<Value> {
+    let name = SCHEMAS
+        .roots
+        .get(&(group.to_string(), version.to_string(), kind.to_string()))?;
+    SCHEMAS.definitions.get(name).cloned()
+}
+
+/// Follows `$ref` (and `allOf: [{$ref}]`) to the schema it names; `None` when `schema` is no reference.
+pub fn resolve_schema(schema: &Value) -> Option<Value> {
+    let resolved = resolve(schema, &SCHEMAS.definitions);
+    (!std::ptr::eq(resolved, schema)).then(|| resolved.clone())
+}
+
 fn resolve<'a>(schema: &'a Value, defs: &'a Map<String, Value>) -> &'a Value {
     let mut cur = schema;
     for _ in 0..8 {
-        let r = cur.get("$ref").and_then(Value::as_str).or_else(|| cur.pointer("/allOf/0/$ref").and_then(Value::as_str));
-        match r.and_then(|r| r.strip_prefix(COMPONENTS)).and_then(|n| defs.get(n)) {
+        let r = cur
+            .get("$ref")
+            .and_then(Value::as_str)
+            .or_else(|| cur.pointer("/allOf/0/$ref").and_then(Value::as_str));
+        match r
+            .and_then(|r| r.strip_prefix(COMPONENTS))
+            .and_then(|n| defs.get(n))
+        {
             Some(next) => cur = next,
             None => break,
         }
@@ -227,7 +333,13 @@ fn resolve<'a>(schema: &'a Value, defs: &'a Map<String, Value>) -> &'a Value {
     cur
 }
 
-fn walk(schema: &Value, value: &Value, path: &str, defs: &Map<String, Value>, out: &mut Vec<String>) {
+fn walk(
+    schema: &Value,
+    value: &Value,
+    path: &str,
+    defs: &Map<String, Value>,
+    out: &mut Vec<String>,
+) {
     let schema = resolve(schema, defs);
     if schema.get("x-kubernetes-preserve-unknown-fields") == Some(&json!(true)) {
         return;
@@ -235,9 +347,15 @@ fn walk(schema: &Value, value: &Value, path: &str, defs: &Map<String, Value>, ou
     match value {
         Value::Object(obj) => {
             let props = schema.get("properties").and_then(Value::as_object);
-            let additional = schema.get("additionalProperties").filter(|a| !a.is_boolean());
+            let additional = schema
+                .get("additionalProperties")
+                .filter(|a| !a.is_boolean());
             for (k, v) in obj {
-                let child = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
+                let child = if path.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{path}.{k}")
+                };
                 match (props.and_then(|p| p.get(k)), additional) {
                     (Some(s), _) => walk(s, v, &child, defs, out),
                     (None, Some(a)) => walk(a, v, &child, defs, out),
@@ -261,7 +379,11 @@ fn walk(schema: &Value, value: &Value, path: &str, defs: &Map<String, Value>, ou
 pub fn unknown_fields(store: &Store, rt: &ResourceType, obj: &Value) -> Vec<String> {
     let defs = &SCHEMAS.definitions;
     let mut out = Vec::new();
-    match SCHEMAS.roots.get(&(rt.group.clone(), rt.version.clone(), rt.kind.clone())).and_then(|n| defs.get(n)) {
+    match SCHEMAS
+        .roots
+        .get(&(rt.group.clone(), rt.version.clone(), rt.kind.clone()))
+        .and_then(|n| defs.get(n))
+    {
         Some(schema) => walk(schema, obj, "", defs, &mut out),
         None => {
             if let Some(mut schema) = crd_schema(store, rt, &rt.version) {
@@ -290,7 +412,13 @@ mod tests {
                          "spec": {"containers": [{"name": "c", "image": "i", "imagee": "x"}], "bogus": 1}});
         let mut unknown = unknown_fields(&store, &rt, &pod);
         unknown.sort();
-        assert_eq!(unknown, vec!["spec.bogus".to_string(), "spec.containers[0].imagee".to_string()]);
+        assert_eq!(
+            unknown,
+            vec![
+                "spec.bogus".to_string(),
+                "spec.containers[0].imagee".to_string()
+            ]
+        );
     }
 
     #[test]

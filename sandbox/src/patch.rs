@@ -6,8 +6,8 @@ use axum::response::Response;
 use bytes::Bytes;
 use serde_json::Value;
 
-use crate::api::rest::{Ctx, admit, align_identity};
 use crate::api::body::{content_type, parse_json};
+use crate::api::rest::{Ctx, admit, align_identity};
 use crate::error::SandboxError;
 
 /// Content type of server-side apply.
@@ -25,13 +25,17 @@ pub fn patched(content_type: &str, current: &Value, bytes: &[u8]) -> Result<Valu
                 name: crate::store::name_of(current).into(),
                 causes: vec![crate::error::Cause {
                     reason: "FieldValueInvalid".into(),
-                    message: format!("the server rejected our request due to an error in our request: {e}"),
+                    message: format!(
+                        "the server rejected our request due to an error in our request: {e}"
+                    ),
                     field: String::new(),
                 }],
             })?;
         }
         "application/merge-patch+json" => json_patch::merge(&mut obj, &parse_json(bytes)?),
-        "application/strategic-merge-patch+json" => crate::strategic::patch(&mut obj, &parse_json(bytes)?),
+        "application/strategic-merge-patch+json" => {
+            crate::strategic::patch(&mut obj, &parse_json(bytes)?)
+        }
         other => {
             return Err(SandboxError::UnsupportedMediaType(format!(
                 "application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json (got {other})"
@@ -62,7 +66,9 @@ pub fn handle(mut ctx: Ctx, bytes: &Bytes) -> Result<Response, SandboxError> {
             }
             // Someone wrote in between: re-apply the patch to the new version, unless the patch itself
             // pinned a resourceVersion (then the conflict is the client's to see).
-            Err(SandboxError::Conflict { .. }) if attempts < 3 && !pins_version(&ct, bytes) => attempts += 1,
+            Err(SandboxError::Conflict { .. }) if attempts < 3 && !pins_version(&ct, bytes) => {
+                attempts += 1
+            }
             Err(e) => return Err(e),
         }
     }
@@ -70,7 +76,10 @@ pub fn handle(mut ctx: Ctx, bytes: &Bytes) -> Result<Response, SandboxError> {
 
 fn pins_version(ct: &str, bytes: &[u8]) -> bool {
     ct != "application/json-patch+json"
-        && parse_json(bytes).is_ok_and(|p| p.pointer("/metadata/resourceVersion").is_some_and(|v| !v.is_null()))
+        && parse_json(bytes).is_ok_and(|p| {
+            p.pointer("/metadata/resourceVersion")
+                .is_some_and(|v| !v.is_null())
+        })
 }
 
 #[cfg(test)]
@@ -81,10 +90,24 @@ mod tests {
     #[test]
     fn json_patch_and_merge_patch_apply() {
         let obj = json!({"metadata": {"labels": {"a": "1"}}, "spec": {"replicas": 1}});
-        let jp = patched("application/json-patch+json", &obj, br#"[{"op":"replace","path":"/spec/replicas","value":3}]"#);
-        assert_eq!(jp.ok().map(|o| o["spec"]["replicas"].clone()), Some(json!(3)));
-        let mp = patched("application/merge-patch+json", &obj, br#"{"metadata":{"labels":{"a":null,"b":"2"}}}"#);
-        assert_eq!(mp.ok().map(|o| o["metadata"]["labels"].clone()), Some(json!({"b": "2"})));
+        let jp = patched(
+            "application/json-patch+json",
+            &obj,
+            br#"[{"op":"replace","path":"/spec/replicas","value":3}]"#,
+        );
+        assert_eq!(
+            jp.ok().map(|o| o["spec"]["replicas"].clone()),
+            Some(json!(3))
+        );
+        let mp = patched(
+            "application/merge-patch+json",
+            &obj,
+            br#"{"metadata":{"labels":{"a":null,"b":"2"}}}"#,
+        );
+        assert_eq!(
+            mp.ok().map(|o| o["metadata"]["labels"].clone()),
+            Some(json!({"b": "2"}))
+        );
         assert!(patched("text/plain", &obj, b"").is_err());
     }
 }

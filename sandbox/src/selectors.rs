@@ -45,16 +45,30 @@ fn split_terms(s: &str) -> Vec<&str> {
         }
     }
     terms.push(&s[start..]);
-    terms.into_iter().map(str::trim).filter(|t| !t.is_empty()).collect()
+    terms
+        .into_iter()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .collect()
 }
 
 fn bad_label(term: &str) -> SandboxError {
-    SandboxError::BadRequest(format!("unable to parse requirement: invalid label selector term \"{term}\""))
+    SandboxError::BadRequest(format!(
+        "unable to parse requirement: invalid label selector term \"{term}\""
+    ))
 }
 
 fn parse_set(rest: &str, term: &str) -> Result<Vec<String>, SandboxError> {
-    let inner = rest.trim().strip_prefix('(').and_then(|r| r.strip_suffix(')')).ok_or_else(|| bad_label(term))?;
-    Ok(inner.split(',').map(|v| v.trim().to_string()).filter(|v| !v.is_empty()).collect())
+    let inner = rest
+        .trim()
+        .strip_prefix('(')
+        .and_then(|r| r.strip_suffix(')'))
+        .ok_or_else(|| bad_label(term))?;
+    Ok(inner
+        .split(',')
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+        .collect())
 }
 
 fn parse_label_term(term: &str) -> Result<LabelRequirement, SandboxError> {
@@ -65,11 +79,18 @@ fn parse_label_term(term: &str) -> Result<LabelRequirement, SandboxError> {
         if let Some(pos) = term.find(op) {
             let key = term[..pos].trim().to_string();
             let values = parse_set(&term[pos + op.len()..], term)?;
-            return Ok(if is_in { LabelRequirement::In(key, values) } else { LabelRequirement::NotIn(key, values) });
+            return Ok(if is_in {
+                LabelRequirement::In(key, values)
+            } else {
+                LabelRequirement::NotIn(key, values)
+            });
         }
     }
     if let Some((k, v)) = term.split_once("!=") {
-        return Ok(LabelRequirement::NotIn(k.trim().into(), vec![v.trim().into()]));
+        return Ok(LabelRequirement::NotIn(
+            k.trim().into(),
+            vec![v.trim().into()],
+        ));
     }
     if let Some((k, v)) = term.split_once("==").or_else(|| term.split_once('=')) {
         return Ok(LabelRequirement::In(k.trim().into(), vec![v.trim().into()]));
@@ -78,7 +99,11 @@ fn parse_label_term(term: &str) -> Result<LabelRequirement, SandboxError> {
         if let Some((k, v)) = term.split_once(op) {
             let n: i64 = v.trim().parse().map_err(|_| bad_label(term))?;
             let k = k.trim().to_string();
-            return Ok(if gt { LabelRequirement::Gt(k, n) } else { LabelRequirement::Lt(k, n) });
+            return Ok(if gt {
+                LabelRequirement::Gt(k, n)
+            } else {
+                LabelRequirement::Lt(k, n)
+            });
         }
     }
     if term.contains(char::is_whitespace) {
@@ -90,7 +115,10 @@ fn parse_label_term(term: &str) -> Result<LabelRequirement, SandboxError> {
 impl LabelSelector {
     /// Parses the `labelSelector` query syntax: `=`, `==`, `!=`, `in`, `notin`, `key`, `!key`.
     pub fn parse(s: &str) -> Result<Self, SandboxError> {
-        let requirements = split_terms(s).into_iter().map(parse_label_term).collect::<Result<_, _>>()?;
+        let requirements = split_terms(s)
+            .into_iter()
+            .map(parse_label_term)
+            .collect::<Result<_, _>>()?;
         Ok(Self { requirements })
     }
 
@@ -100,22 +128,46 @@ impl LabelSelector {
         let mut requirements = Vec::new();
         if let Some(labels) = obj.get("matchLabels").and_then(Value::as_object) {
             for (k, v) in labels {
-                requirements.push(LabelRequirement::In(k.clone(), vec![v.as_str().unwrap_or_default().into()]));
+                requirements.push(LabelRequirement::In(
+                    k.clone(),
+                    vec![v.as_str().unwrap_or_default().into()],
+                ));
             }
         }
-        for expr in obj.get("matchExpressions").and_then(Value::as_array).into_iter().flatten() {
-            let key = expr.get("key").and_then(Value::as_str).unwrap_or_default().to_string();
+        for expr in obj
+            .get("matchExpressions")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let key = expr
+                .get("key")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string();
             let values: Vec<String> = expr
                 .get("values")
                 .and_then(Value::as_array)
-                .map(|vs| vs.iter().filter_map(|v| v.as_str().map(String::from)).collect())
+                .map(|vs| {
+                    vs.iter()
+                        .filter_map(|v| v.as_str().map(String::from))
+                        .collect()
+                })
                 .unwrap_or_default();
-            let req = match expr.get("operator").and_then(Value::as_str).unwrap_or_default() {
+            let req = match expr
+                .get("operator")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+            {
                 "In" => LabelRequirement::In(key, values),
                 "NotIn" => LabelRequirement::NotIn(key, values),
                 "Exists" => LabelRequirement::Exists(key),
                 "DoesNotExist" => LabelRequirement::DoesNotExist(key),
-                other => return Err(SandboxError::BadRequest(format!("{other} is not a valid label selector operator"))),
+                other => {
+                    return Err(SandboxError::BadRequest(format!(
+                        "{other} is not a valid label selector operator"
+                    )));
+                }
             };
             requirements.push(req);
         }
@@ -126,7 +178,9 @@ impl LabelSelector {
     pub fn from_map(labels: &Map<String, Value>) -> Self {
         let requirements = labels
             .iter()
-            .map(|(k, v)| LabelRequirement::In(k.clone(), vec![v.as_str().unwrap_or_default().into()]))
+            .map(|(k, v)| {
+                LabelRequirement::In(k.clone(), vec![v.as_str().unwrap_or_default().into()])
+            })
             .collect();
         Self { requirements }
     }
@@ -144,14 +198,19 @@ impl LabelSelector {
             LabelRequirement::NotIn(k, vs) => get(k).is_none_or(|v| !vs.iter().any(|x| x == v)),
             LabelRequirement::Exists(k) => get(k).is_some(),
             LabelRequirement::DoesNotExist(k) => get(k).is_none(),
-            LabelRequirement::Gt(k, n) => get(k).and_then(|v| v.parse::<i64>().ok()).is_some_and(|v| v > *n),
-            LabelRequirement::Lt(k, n) => get(k).and_then(|v| v.parse::<i64>().ok()).is_some_and(|v| v < *n),
+            LabelRequirement::Gt(k, n) => get(k)
+                .and_then(|v| v.parse::<i64>().ok())
+                .is_some_and(|v| v > *n),
+            LabelRequirement::Lt(k, n) => get(k)
+                .and_then(|v| v.parse::<i64>().ok())
+                .is_some_and(|v| v < *n),
         })
     }
 
     /// Evaluates against an object's `metadata.labels`.
     pub fn matches(&self, obj: &Value) -> bool {
-        self.is_empty() || self.matches_labels(obj.pointer("/metadata/labels").and_then(Value::as_object))
+        self.is_empty()
+            || self.matches_labels(obj.pointer("/metadata/labels").and_then(Value::as_object))
     }
 }
 
@@ -184,21 +243,32 @@ impl FieldSelector {
             } else if let Some((p, v)) = term.split_once("==").or_else(|| term.split_once('=')) {
                 (p, v, false)
             } else {
-                return Err(SandboxError::BadRequest(format!("invalid field selector: '{term}'")));
+                return Err(SandboxError::BadRequest(format!(
+                    "invalid field selector: '{term}'"
+                )));
             };
-            requirements.push(FieldRequirement { path: path.trim().into(), value: v_trim(value), negated });
+            requirements.push(FieldRequirement {
+                path: path.trim().into(),
+                value: v_trim(value),
+                negated,
+            });
         }
         Ok(Self { requirements })
     }
 
     /// The value a `metadata.name=x` term pins, which lets the store skip a full scan.
     pub fn exact_name(&self) -> Option<&str> {
-        self.requirements.iter().find(|r| r.path == "metadata.name" && !r.negated).map(|r| r.value.as_str())
+        self.requirements
+            .iter()
+            .find(|r| r.path == "metadata.name" && !r.negated)
+            .map(|r| r.value.as_str())
     }
 
     /// Evaluates against an object.
     pub fn matches(&self, obj: &Value) -> bool {
-        self.requirements.iter().all(|r| (field_value(obj, &r.path) == r.value) != r.negated)
+        self.requirements
+            .iter()
+            .all(|r| (field_value(obj, &r.path) == r.value) != r.negated)
     }
 }
 
@@ -249,7 +319,11 @@ mod tests {
             ("app in (db,web),tier", true),
             ("", true),
         ] {
-            assert_eq!(LabelSelector::parse(sel).map(|s| s.matches(&p)).ok(), Some(want), "{sel}");
+            assert_eq!(
+                LabelSelector::parse(sel).map(|s| s.matches(&p)).ok(),
+                Some(want),
+                "{sel}"
+            );
         }
     }
 
@@ -266,7 +340,10 @@ mod tests {
             "matchExpressions": [{"key": "tier", "operator": "In", "values": ["front"]}]
         }))
         .ok();
-        assert_eq!(sel.map(|s| s.matches(&pod(json!({"app": "web", "tier": "front"})))), Some(true));
+        assert_eq!(
+            sel.map(|s| s.matches(&pod(json!({"app": "web", "tier": "front"})))),
+            Some(true)
+        );
     }
 
     #[test]
@@ -279,8 +356,18 @@ mod tests {
             ("spec.nodeName=", false),
             ("spec.missing=", true),
         ] {
-            assert_eq!(FieldSelector::parse(sel).map(|s| s.matches(&p)).ok(), Some(want), "{sel}");
+            assert_eq!(
+                FieldSelector::parse(sel).map(|s| s.matches(&p)).ok(),
+                Some(want),
+                "{sel}"
+            );
         }
-        assert_eq!(FieldSelector::parse("metadata.name=x").ok().as_ref().and_then(|s| s.exact_name()), Some("x"));
+        assert_eq!(
+            FieldSelector::parse("metadata.name=x")
+                .ok()
+                .as_ref()
+                .and_then(|s| s.exact_name()),
+            Some("x")
+        );
     }
 }

@@ -105,7 +105,9 @@ impl Drop for SandboxHandle {
 fn random_token() -> String {
     use rand::Rng;
     let mut rng = rand::rng();
-    (0..32).map(|_| format!("{:x}", rng.random_range(0..16u8))).collect()
+    (0..32)
+        .map(|_| format!("{:x}", rng.random_range(0..16u8)))
+        .collect()
 }
 
 /// Starts a sandbox: generates its CA, binds, seeds the scenario, starts behaviour and serves HTTPS.
@@ -114,7 +116,11 @@ pub async fn start(config: SandboxConfig) -> Result<SandboxHandle, SandboxError>
     let listener = TcpListener::bind(config.bind).await?;
     let addr = listener.local_addr()?;
     let certs = crate::tls::generate(addr.ip())?;
-    let host = if addr.ip().is_unspecified() { "127.0.0.1".to_string() } else { addr.ip().to_string() };
+    let host = if addr.ip().is_unspecified() {
+        "127.0.0.1".to_string()
+    } else {
+        addr.ip().to_string()
+    };
     let url = if addr.is_ipv6() && !addr.ip().is_unspecified() {
         format!("https://[{host}]:{}", addr.port())
     } else {
@@ -133,7 +139,12 @@ pub async fn start(config: SandboxConfig) -> Result<SandboxHandle, SandboxError>
     let cancel = CancellationToken::new();
     let hooks = start_behaviour(&store, &config.scenario, cancel.child_token()).await?;
     let faults = Arc::new(FaultState::new(config.faults.clone()));
-    let state = ApiState { store: store.clone(), token: token.clone().into(), faults: faults.clone(), hooks: Arc::new(hooks) };
+    let state = ApiState {
+        store: store.clone(),
+        token: token.clone().into(),
+        faults: faults.clone(),
+        hooks: Arc::new(hooks),
+    };
     let app = router(state);
     let acceptor = TlsAcceptor::from(certs.server_config);
     let server_cancel = cancel.clone();
@@ -146,7 +157,9 @@ pub async fn start(config: SandboxConfig) -> Result<SandboxHandle, SandboxError>
             let Ok((tcp, _)) = accepted else { continue };
             let (acceptor, app, cancel) = (acceptor.clone(), app.clone(), server_cancel.clone());
             tokio::spawn(async move {
-                let Ok(tls) = acceptor.accept(tcp).await else { return };
+                let Ok(tls) = acceptor.accept(tcp).await else {
+                    return;
+                };
                 let service = TowerToHyperService::new(app);
                 let builder = Builder::new(TokioExecutor::new());
                 let conn = builder.serve_connection_with_upgrades(TokioIo::new(tls), service);
@@ -158,5 +171,15 @@ pub async fn start(config: SandboxConfig) -> Result<SandboxHandle, SandboxError>
         }
     });
     tracing::info!(%url, "sandbox cluster listening");
-    Ok(SandboxHandle { addr, url, token, ca_pem: certs.ca_pem, kubeconfig, store, faults, cancel, server: Some(server) })
+    Ok(SandboxHandle {
+        addr,
+        url,
+        token,
+        ca_pem: certs.ca_pem,
+        kubeconfig,
+        store,
+        faults,
+        cancel,
+        server: Some(server),
+    })
 }

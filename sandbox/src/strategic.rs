@@ -8,8 +8,14 @@ use serde_json::{Map, Value};
 /// The merge key of a list field, from the Kubernetes types' `patchMergeKey` tags.
 fn merge_key(field: &str, items: &[Value]) -> Option<&'static str> {
     match field {
-        "containers" | "initContainers" | "ephemeralContainers" | "volumes" | "env" | "imagePullSecrets"
-        | "resourceClaims" | "schedulingGates" => Some("name"),
+        "containers"
+        | "initContainers"
+        | "ephemeralContainers"
+        | "volumes"
+        | "env"
+        | "imagePullSecrets"
+        | "resourceClaims"
+        | "schedulingGates" => Some("name"),
         "volumeMounts" => Some("mountPath"),
         "volumeDevices" => Some("devicePath"),
         "hostAliases" => Some("ip"),
@@ -47,7 +53,9 @@ fn merge_value(target: &mut Value, patch: &Value, _field: Option<&str>) {
     if !target.is_object() {
         *target = Value::Object(Map::new());
     }
-    let Some(t) = target.as_object_mut() else { return };
+    let Some(t) = target.as_object_mut() else {
+        return;
+    };
     if let Some(keep) = p.get("$retainKeys").and_then(Value::as_array) {
         let keep: Vec<&str> = keep.iter().filter_map(Value::as_str).collect();
         t.retain(|k, _| keep.contains(&k.as_str()));
@@ -57,7 +65,9 @@ fn merge_value(target: &mut Value, patch: &Value, _field: Option<&str>) {
             continue;
         }
         if let Some(field) = k.strip_prefix("$deleteFromPrimitiveList/") {
-            if let (Some(list), Some(remove)) = (t.get_mut(field).and_then(Value::as_array_mut), v.as_array()) {
+            if let (Some(list), Some(remove)) =
+                (t.get_mut(field).and_then(Value::as_array_mut), v.as_array())
+            {
                 list.retain(|x| !remove.contains(x));
             }
             continue;
@@ -69,7 +79,12 @@ fn merge_value(target: &mut Value, patch: &Value, _field: Option<&str>) {
             Value::Array(items) => {
                 let merged = match t.get(k).and_then(Value::as_array) {
                     Some(existing) => merge_list(k, existing, items),
-                    None => items.iter().filter(|i| !is_delete_directive(i)).cloned().map(strip_directives).collect(),
+                    None => items
+                        .iter()
+                        .filter(|i| !is_delete_directive(i))
+                        .cloned()
+                        .map(strip_directives)
+                        .collect(),
                 };
                 t.insert(k.clone(), Value::Array(merged));
             }
@@ -108,8 +123,15 @@ fn merge_list(field: &str, existing: &[Value], patch: &[Value]) -> Vec<Value> {
     let Some(key) = merge_key(field, patch) else {
         return patch.to_vec();
     };
-    if patch.iter().any(|i| i.get("$patch").and_then(Value::as_str) == Some("replace")) {
-        return patch.iter().filter(|i| i.get("$patch").is_none()).cloned().collect();
+    if patch
+        .iter()
+        .any(|i| i.get("$patch").and_then(Value::as_str) == Some("replace"))
+    {
+        return patch
+            .iter()
+            .filter(|i| i.get("$patch").is_none())
+            .cloned()
+            .collect();
     }
     let mut out = existing.to_vec();
     for item in patch {
@@ -135,15 +157,27 @@ mod tests {
     #[test]
     fn containers_merge_by_name() {
         let mut pod = json!({"spec": {"containers": [{"name": "a", "image": "x"}, {"name": "b", "image": "y"}]}});
-        patch(&mut pod, &json!({"spec": {"containers": [{"name": "b", "image": "z"}]}}));
-        assert_eq!(pod["spec"]["containers"], json!([{"name": "a", "image": "x"}, {"name": "b", "image": "z"}]));
+        patch(
+            &mut pod,
+            &json!({"spec": {"containers": [{"name": "b", "image": "z"}]}}),
+        );
+        assert_eq!(
+            pod["spec"]["containers"],
+            json!([{"name": "a", "image": "x"}, {"name": "b", "image": "z"}])
+        );
     }
 
     #[test]
     fn delete_directive_removes_an_item_and_null_removes_a_field() {
         let mut pod = json!({"metadata": {"labels": {"a": "1", "b": "2"}}, "spec": {"containers": [{"name": "a"}, {"name": "b"}]}});
-        patch(&mut pod, &json!({"metadata": {"labels": {"a": null}}, "spec": {"containers": [{"name": "a", "$patch": "delete"}], "$setElementOrder/containers": [{"name": "b"}]}}));
-        assert_eq!(pod, json!({"metadata": {"labels": {"b": "2"}}, "spec": {"containers": [{"name": "b"}]}}));
+        patch(
+            &mut pod,
+            &json!({"metadata": {"labels": {"a": null}}, "spec": {"containers": [{"name": "a", "$patch": "delete"}], "$setElementOrder/containers": [{"name": "b"}]}}),
+        );
+        assert_eq!(
+            pod,
+            json!({"metadata": {"labels": {"b": "2"}}, "spec": {"containers": [{"name": "b"}]}})
+        );
     }
 
     #[test]

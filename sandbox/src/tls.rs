@@ -34,19 +34,32 @@ fn tls_err(e: impl std::fmt::Display) -> SandboxError {
 pub fn generate(extra_ip: IpAddr) -> Result<Certificates, SandboxError> {
     let ca_key = KeyPair::generate().map_err(tls_err)?;
     let mut ca_params = CertificateParams::new(Vec::<String>::new()).map_err(tls_err)?;
-    ca_params.distinguished_name.push(DnType::CommonName, "capstan-sandbox-ca");
+    ca_params
+        .distinguished_name
+        .push(DnType::CommonName, "capstan-sandbox-ca");
     ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    ca_params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign, KeyUsagePurpose::DigitalSignature];
+    ca_params.key_usages = vec![
+        KeyUsagePurpose::KeyCertSign,
+        KeyUsagePurpose::CrlSign,
+        KeyUsagePurpose::DigitalSignature,
+    ];
     let ca_cert = ca_params.self_signed(&ca_key).map_err(tls_err)?;
     let ca_pem = ca_cert.pem();
     let issuer = Issuer::new(ca_params, ca_key);
 
-    let mut names = vec!["localhost".to_string(), "127.0.0.1".to_string(), "::1".to_string(), "kubernetes".to_string()];
+    let mut names = vec![
+        "localhost".to_string(),
+        "127.0.0.1".to_string(),
+        "::1".to_string(),
+        "kubernetes".to_string(),
+    ];
     if !extra_ip.is_unspecified() && !names.contains(&extra_ip.to_string()) {
         names.push(extra_ip.to_string());
     }
     let mut params = CertificateParams::new(names).map_err(tls_err)?;
-    params.distinguished_name.push(DnType::CommonName, "capstan-sandbox");
+    params
+        .distinguished_name
+        .push(DnType::CommonName, "capstan-sandbox");
     let key = KeyPair::generate().map_err(tls_err)?;
     let cert = params.signed_by(&key, &issuer).map_err(tls_err)?;
 
@@ -60,5 +73,8 @@ pub fn generate(extra_ip: IpAddr) -> Result<Certificates, SandboxError> {
         .with_single_cert(chain, key_der)
         .map_err(tls_err)?;
     config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
-    Ok(Certificates { ca_pem, server_config: Arc::new(config) })
+    Ok(Certificates {
+        ca_pem,
+        server_config: Arc::new(config),
+    })
 }

@@ -8,7 +8,9 @@ use leptos_router::hooks::use_query_map;
 /// server it does nothing.
 pub fn install_menu_dismissal() {
     _ = window_event_listener(leptos::ev::click, |ev| {
-        let target = ev.target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Node>(t).ok());
+        let target = ev
+            .target()
+            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Node>(t).ok());
         close_open_menus(|menu| target.as_ref().is_some_and(|t| menu.contains(Some(t))));
     });
     _ = window_event_listener(leptos::ev::keydown, |ev| {
@@ -21,15 +23,22 @@ pub fn install_menu_dismissal() {
 /// Closes every open `details.menu` except those `keep` says to leave open; when a menu
 /// holding focus closes, focus goes back to its summary so the keyboard user is not lost.
 fn close_open_menus(keep: impl Fn(&web_sys::Element) -> bool) {
-    let Ok(open) = document().query_selector_all("details.menu[open]") else { return };
+    let Ok(open) = document().query_selector_all("details.menu[open]") else {
+        return;
+    };
     for i in 0..open.length() {
-        let Some(menu) = open.item(i).and_then(|n| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(n).ok()) else {
+        let Some(menu) = open
+            .item(i)
+            .and_then(|n| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(n).ok())
+        else {
             continue;
         };
         if keep(&menu) {
             continue;
         }
-        let had_focus = document().active_element().is_some_and(|a| menu.contains(Some(&a)));
+        let had_focus = document()
+            .active_element()
+            .is_some_and(|a| menu.contains(Some(&a)));
         _ = menu.remove_attribute("open");
         if had_focus
             && let Some(summary) = menu

@@ -13,11 +13,11 @@ use crate::session::current_user;
 
 /// The signed-in user, loaded once per page by [`AppShell`].
 #[derive(Clone, Copy)]
-pub struct CurrentUser(pub Resource<Result<Option<UserInfo>, AppError>>);
+pub struct SignedInUser(pub Resource<Result<Option<UserInfo>, AppError>>);
 
 /// The user resource provided by [`AppShell`].
 pub fn use_current_user() -> Resource<Result<Option<UserInfo>, AppError>> {
-    expect_context::<CurrentUser>().0
+    expect_context::<SignedInUser>().0
 }
 
 /// Whether the phone drawer is open; the desktop sidebar ignores it.
@@ -43,8 +43,10 @@ impl Drawer {
 #[component]
 pub fn AppShell(children: Children) -> impl IntoView {
     let i18n = use_i18n();
-    provide_context(CurrentUser(Resource::new(|| (), |_| current_user())));
-    let drawer = Drawer { open: RwSignal::new(false) };
+    provide_context(SignedInUser(Resource::new(|| (), |_| current_user())));
+    let drawer = Drawer {
+        open: RwSignal::new(false),
+    };
     provide_context(drawer);
 
     // Following a link in the drawer closes it.

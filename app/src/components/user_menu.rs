@@ -10,8 +10,15 @@ use crate::session::Logout;
 
 /// The first letter of the user's name, for the avatar circle.
 fn initial(user: &UserInfo) -> String {
-    let name = if user.display_name.trim().is_empty() { &user.username } else { &user.display_name };
-    name.chars().next().map(|c| c.to_uppercase().collect()).unwrap_or_default()
+    let name = if user.display_name.trim().is_empty() {
+        &user.username
+    } else {
+        &user.display_name
+    };
+    name.chars()
+        .next()
+        .map(|c| c.to_uppercase().collect())
+        .unwrap_or_default()
 }
 
 #[component]
@@ -31,8 +38,16 @@ pub fn UserMenu() -> impl IntoView {
     let content = move || {
         let user = user.get().and_then(|r| r.ok()).flatten()?;
         let t = i18n.t();
-        let role = if user.is_admin { t.shell.administrator } else { t.shell.user };
-        let display = if user.display_name.trim().is_empty() { user.username.clone() } else { user.display_name.clone() };
+        let role = if user.is_admin {
+            t.shell.administrator
+        } else {
+            t.shell.user
+        };
+        let display = if user.display_name.trim().is_empty() {
+            user.username.clone()
+        } else {
+            user.display_name.clone()
+        };
         Some(view! {
             <details class="menu user-menu" data-testid="user-menu">
                 <summary class="menu-button" aria-label=format!("{}: {}", t.shell.user_menu, display)>

@@ -36,7 +36,11 @@ pub static EN: Messages = Messages {
         tasks: "Tasks",
         audit: "Audit",
     },
-    theme: ThemeText { light: "Light", dark: "Dark", system: "System" },
+    theme: ThemeText {
+        light: "Light",
+        dark: "Dark",
+        system: "System",
+    },
     login: Login {
         page_title: "Sign in · Capstan",
         heading: "Sign in to Capstan",
@@ -53,7 +57,11 @@ pub static EN: Messages = Messages {
         intro: "Capstan is your console for Kubernetes: clusters, workloads, logs and more, on desktop and on your phone.",
         what_you_can_do: "What you can do here",
         account_title: "Your account",
-        account_body: |user, role| format!("You are signed in as {user} ({role}). Sign out from the account menu at the top right."),
+        account_body: |user, role| {
+            format!(
+                "You are signed in as {user} ({role}). Sign out from the account menu at the top right."
+            )
+        },
         language_title: "Language",
         language_body: "Switch between English and 简体中文 from the header. Capstan remembers your choice on this browser.",
         theme_title: "Appearance",

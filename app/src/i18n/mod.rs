@@ -44,7 +44,12 @@ impl Lang {
 
     /// Reads a language tag or code (`en`, `en-GB`, `zh`, `zh-CN`, `zh-Hans`); `None` for others.
     pub fn parse(tag: &str) -> Option<Lang> {
-        let primary = tag.trim().split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
+        let primary = tag
+            .trim()
+            .split(['-', '_'])
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase();
         match primary.as_str() {
             "en" => Some(Lang::En),
             "zh" => Some(Lang::Zh),
@@ -58,9 +63,15 @@ impl Lang {
         let mut best: Option<(f32, Lang)> = None;
         for item in header.split(',') {
             let mut parts = item.split(';');
-            let Some(lang) = parts.next().and_then(Lang::parse) else { continue };
+            let Some(lang) = parts.next().and_then(Lang::parse) else {
+                continue;
+            };
             let weight = parts
-                .find_map(|p| p.trim().strip_prefix("q=").and_then(|q| q.parse::<f32>().ok()))
+                .find_map(|p| {
+                    p.trim()
+                        .strip_prefix("q=")
+                        .and_then(|q| q.parse::<f32>().ok())
+                })
                 .unwrap_or(1.0);
             if best.is_none_or(|(w, _)| weight > w) {
                 best = Some((weight, lang));
@@ -87,7 +98,9 @@ pub struct I18n {
 impl I18n {
     /// Provides the context; called once by the app root.
     pub fn provide(initial: Lang) -> I18n {
-        let i18n = I18n { lang: RwSignal::new(initial) };
+        let i18n = I18n {
+            lang: RwSignal::new(initial),
+        };
         provide_context(i18n);
         i18n
     }
@@ -148,27 +161,56 @@ mod tests {
 
     #[test]
     fn accept_language_picks_the_heaviest_language_we_speak() {
-        assert_eq!(Lang::from_accept_language("zh-CN,zh;q=0.9,en;q=0.8"), Lang::Zh);
-        assert_eq!(Lang::from_accept_language("fr-FR,en;q=0.5,zh;q=0.4"), Lang::En);
+        assert_eq!(
+            Lang::from_accept_language("zh-CN,zh;q=0.9,en;q=0.8"),
+            Lang::Zh
+        );
+        assert_eq!(
+            Lang::from_accept_language("fr-FR,en;q=0.5,zh;q=0.4"),
+            Lang::En
+        );
         assert_eq!(Lang::from_accept_language("de,fr"), Lang::En);
         assert_eq!(Lang::from_accept_language(""), Lang::En);
-        assert_eq!(Lang::from_accept_language("en;q=0.2, zh-Hans;q=0.7"), Lang::Zh);
+        assert_eq!(
+            Lang::from_accept_language("en;q=0.2, zh-Hans;q=0.7"),
+            Lang::Zh
+        );
     }
 
     #[test]
     fn known_error_codes_are_translated() {
-        let err = AppError::new(model::ErrorKind::Unauthenticated, "auth.bad_credentials", "x");
-        assert_eq!(error_message(Lang::Zh.messages(), &err), "用户名或密码错误，请检查后重试。");
+        let err = AppError::new(
+            model::ErrorKind::Unauthenticated,
+            "auth.bad_credentials",
+            "x",
+        );
+        assert_eq!(
+            error_message(Lang::Zh.messages(), &err),
+            "用户名或密码错误，请检查后重试。"
+        );
         let unknown = AppError::new(model::ErrorKind::Internal, "new.code", "Server says so.");
-        assert_eq!(error_message(Lang::En.messages(), &unknown), "Server says so.");
-        assert_eq!(error_message(Lang::Zh.messages(), &unknown), "出现了问题，请重试。");
+        assert_eq!(
+            error_message(Lang::En.messages(), &unknown),
+            "Server says so."
+        );
+        assert_eq!(
+            error_message(Lang::Zh.messages(), &unknown),
+            "出现了问题，请重试。"
+        );
     }
 
     #[test]
     fn field_errors_follow_the_language() {
         let err = AppError::invalid_field("username", "User names are at most 64 characters.");
-        assert_eq!(field_error(Lang::En, &err, "username").as_deref(), Some("User names are at most 64 characters."));
-        assert!(field_error(Lang::Zh, &err, "username").unwrap().contains("用户名"));
+        assert_eq!(
+            field_error(Lang::En, &err, "username").as_deref(),
+            Some("User names are at most 64 characters.")
+        );
+        assert!(
+            field_error(Lang::Zh, &err, "username")
+                .unwrap()
+                .contains("用户名")
+        );
         assert_eq!(field_error(Lang::Zh, &err, "password"), None);
     }
 }

@@ -36,7 +36,11 @@ pub static ZH: Messages = Messages {
         tasks: "任务",
         audit: "审计",
     },
-    theme: ThemeText { light: "浅色", dark: "深色", system: "跟随系统" },
+    theme: ThemeText {
+        light: "浅色",
+        dark: "深色",
+        system: "跟随系统",
+    },
     login: Login {
         page_title: "登录 · Capstan",
         heading: "登录 Capstan",
@@ -53,7 +57,9 @@ pub static ZH: Messages = Messages {
         intro: "Capstan 是你的 Kubernetes 控制台：集群、工作负载、日志等一应俱全，电脑和手机上都能用。",
         what_you_can_do: "你可以在这里做什么",
         account_title: "你的账户",
-        account_body: |user, role| format!("你当前以 {user}（{role}）的身份登录。可以在右上角的账户菜单中退出登录。"),
+        account_body: |user, role| {
+            format!("你当前以 {user}（{role}）的身份登录。可以在右上角的账户菜单中退出登录。")
+        },
         language_title: "语言",
         language_body: "在页头可以切换 English 和简体中文，Capstan 会在此浏览器上记住你的选择。",
         theme_title: "外观",

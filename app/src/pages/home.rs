@@ -14,13 +14,23 @@ pub fn HomePage() -> impl IntoView {
 
     let welcome = move || {
         let t = i18n.t();
-        let name = user().map(|u| if u.display_name.trim().is_empty() { u.username } else { u.display_name });
+        let name = user().map(|u| {
+            if u.display_name.trim().is_empty() {
+                u.username
+            } else {
+                u.display_name
+            }
+        });
         (t.home.welcome)(name.as_deref().unwrap_or(""))
     };
     let account = move || {
         let t = i18n.t();
         user().map(|u| {
-            let role = if u.is_admin { t.shell.administrator } else { t.shell.user };
+            let role = if u.is_admin {
+                t.shell.administrator
+            } else {
+                t.shell.user
+            };
             (t.home.account_body)(&u.username, role)
         })
     };

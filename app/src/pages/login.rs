@@ -17,7 +17,12 @@ use crate::session::{Login, current_user};
 /// another origin (`//evil.example` and `/\evil.example` are both refused).
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") && !n.starts_with("/login") => {
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.starts_with("/\\")
+                && !n.starts_with("/login") =>
+        {
             n.to_owned()
         }
         _ => "/".to_owned(),
@@ -33,7 +38,10 @@ pub fn LoginPage() -> impl IntoView {
 
     // Someone already signed in (e.g. after a sign-in without WASM, which redirects back here)
     // goes straight on. Blocking, so the server can answer with a redirect.
-    let signed_in = Resource::new_blocking(|| (), |_| async { matches!(current_user().await, Ok(Some(_))) });
+    let signed_in = Resource::new_blocking(
+        || (),
+        |_| async { matches!(current_user().await, Ok(Some(_))) },
+    );
 
     // With WASM: a successful sign-in loads the next page afresh, cookies and all.
     Effect::new(move |_| {
@@ -49,7 +57,9 @@ pub fn LoginPage() -> impl IntoView {
     };
     let general = move || {
         let t = i18n.t();
-        error().filter(|e| e.fields.is_empty()).map(|e| error_message(t, &e))
+        error()
+            .filter(|e| e.fields.is_empty())
+            .map(|e| error_message(t, &e))
     };
 
     view! {

@@ -227,7 +227,7 @@ fn prepare_and_start(
     let log = root.join("postgres.log");
     let password_file = root.join("superuser.password");
     if !data.join("PG_VERSION").is_file() {
-        init_cluster(bin_dir, root, &run_as)?;
+        init_cluster(bin_dir, root, &run_as, options)?;
     }
     let password = std::fs::read_to_string(&password_file)
         .map_err(io_err(&password_file))?
@@ -307,10 +307,23 @@ fn prepare_root(root: &Path, run_as: &RunAs) -> Result<(), EmbeddedPgError> {
     if !run_as.can_write(root) {
         return Err(not_writable());
     }
+    // pg_ctl (running as the unprivileged user) appends to the log: it must own it.
+    let log = root.join("postgres.log");
+    std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&log)
+        .map_err(io_err(&log))?;
+    run_as.chown(&log).map_err(io_err(&log))?;
     Ok(())
 }
 
-fn init_cluster(bin_dir: &Path, root: &Path, run_as: &RunAs) -> Result<(), EmbeddedPgError> {
+fn init_cluster(
+    bin_dir: &Path,
+    root: &Path,
+    run_as: &RunAs,
+    options: &EmbeddedOptions,
+) -> Result<(), EmbeddedPgError> {
     let data = root.join("data");
     let log = root.join("postgres.log");
     let password_file = root.join("superuser.password");
@@ -329,8 +342,11 @@ fn init_cluster(bin_dir: &Path, root: &Path, run_as: &RunAs) -> Result<(), Embed
     if data.exists() {
         std::fs::remove_dir_all(&data).map_err(io_err(&data))?;
     }
-    let out = run_as
-        .command(&bin_dir.join("initdb"), root)
+    let mut initdb = run_as.command(&bin_dir.join("initdb"), root);
+    if options.non_durable {
+        initdb.arg("--no-sync");
+    }
+    let out = initdb
         .arg("-D")
         .arg(&data)
         .arg("-U")
@@ -391,7 +407,7 @@ fn is_postmaster_of(pid: i32, data: &Path) -> bool {
         .first()
         .is_some_and(|a| Path::new(std::ffi::OsStr::from_bytes(a)).ends_with("postgres"));
     let data = data.as_os_str().as_encoded_bytes();
-    is_postgres && args.iter().any(|a| *a == data)
+    is_postgres && args.contains(&data)
 }
 
 fn pg_ctl_stop(

@@ -98,6 +98,13 @@ fn first_line(s: &str) -> String {
 pub async fn connect(url: &str) -> Result<DbPool, DbError> {
     // Fail with a clear message before building the pool, which would only fail lazily.
     drop(establish(url).await?);
+    build_lazy(url)
+}
+
+/// Builds the pool without connecting: connections are made on first use. For tests of code
+/// that must not touch the database, and for callers that check reachability themselves.
+pub fn build_lazy(url: &str) -> Result<DbPool, DbError> {
+    describe_url(url)?;
     let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new(url);
     Pool::builder(manager)
         .max_size(MAX_CONNECTIONS)

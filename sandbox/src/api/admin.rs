@@ -24,7 +24,10 @@ pub struct FaultRequest {
 
 /// `POST|PUT /sandbox/faults`: replaces the faults in force; `{"dropWatches": true}` also ends every open
 /// watch stream now.
-pub async fn set_faults(State(state): State<ApiState>, Json(req): Json<FaultRequest>) -> Json<Faults> {
+pub async fn set_faults(
+    State(state): State<ApiState>,
+    Json(req): Json<FaultRequest>,
+) -> Json<Faults> {
     state.faults.set(req.faults);
     if req.drop_watches {
         state.faults.drop_watches();

@@ -20,7 +20,10 @@ pub enum Representation {
 
 /// Reads the Accept header. The first acceptable entry wins, as with the API server.
 pub fn representation(headers: &HeaderMap) -> Representation {
-    let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let accept = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
     for entry in accept.split(',') {
         if entry.contains("as=Table") {
             return Representation::Table;
@@ -28,7 +31,11 @@ pub fn representation(headers: &HeaderMap) -> Representation {
         if entry.contains("as=PartialObjectMetadata") {
             return Representation::Metadata;
         }
-        if entry.contains("json") || entry.contains("*/*") || entry.contains("yaml") || entry.contains("protobuf") {
+        if entry.contains("json")
+            || entry.contains("*/*")
+            || entry.contains("yaml")
+            || entry.contains("protobuf")
+        {
             return Representation::Object;
         }
     }
@@ -70,23 +77,32 @@ pub fn decode_object(headers: &HeaderMap, bytes: &[u8]) -> Result<Value, Sandbox
         "application/vnd.kubernetes.protobuf" => crate::protobuf::decode(bytes)?,
         "application/yaml" | "application/x-yaml" | "text/yaml" => parse_yaml(bytes)?,
         "application/json" | "" | "*/*" => parse_json(bytes)?,
-        other => return Err(SandboxError::UnsupportedMediaType(format!("application/json, application/yaml, application/vnd.kubernetes.protobuf (got {other})"))),
+        other => {
+            return Err(SandboxError::UnsupportedMediaType(format!(
+                "application/json, application/yaml, application/vnd.kubernetes.protobuf (got {other})"
+            )));
+        }
     };
     if !value.is_object() {
-        return Err(SandboxError::BadRequest("the request body must be an object".into()));
+        return Err(SandboxError::BadRequest(
+            "the request body must be an object".into(),
+        ));
     }
     Ok(value)
 }
 
 /// Parses JSON, with the API server's wording on failure.
 pub fn parse_json(bytes: &[u8]) -> Result<Value, SandboxError> {
-    serde_json::from_slice(bytes).map_err(|e| SandboxError::BadRequest(format!("error decoding request body: {e}")))
+    serde_json::from_slice(bytes)
+        .map_err(|e| SandboxError::BadRequest(format!("error decoding request body: {e}")))
 }
 
 /// Parses YAML (apply patches and `application/yaml` bodies).
 pub fn parse_yaml(bytes: &[u8]) -> Result<Value, SandboxError> {
-    let text = std::str::from_utf8(bytes).map_err(|_| SandboxError::BadRequest("body is not UTF-8".into()))?;
-    serde_saphyr::from_str(text).map_err(|e| SandboxError::BadRequest(format!("error decoding YAML: {e}")))
+    let text = std::str::from_utf8(bytes)
+        .map_err(|_| SandboxError::BadRequest("body is not UTF-8".into()))?;
+    serde_saphyr::from_str(text)
+        .map_err(|e| SandboxError::BadRequest(format!("error decoding YAML: {e}")))
 }
 
 #[cfg(test)]
@@ -96,7 +112,12 @@ mod tests {
     #[test]
     fn table_is_chosen_when_listed_first() {
         let mut h = HeaderMap::new();
-        h.insert(header::ACCEPT, "application/json;as=Table;v=v1;g=meta.k8s.io,application/json".parse().expect("header"));
+        h.insert(
+            header::ACCEPT,
+            "application/json;as=Table;v=v1;g=meta.k8s.io,application/json"
+                .parse()
+                .expect("header"),
+        );
         assert_eq!(representation(&h), Representation::Table);
         h.insert(header::ACCEPT, "application/json".parse().expect("header"));
         assert_eq!(representation(&h), Representation::Object);
@@ -104,6 +125,9 @@ mod tests {
 
     #[test]
     fn yaml_bodies_decode() {
-        assert_eq!(parse_yaml(b"a: 1\nb: [x]\n").ok(), Some(serde_json::json!({"a": 1, "b": ["x"]})));
+        assert_eq!(
+            parse_yaml(b"a: 1\nb: [x]\n").ok(),
+            Some(serde_json::json!({"a": 1, "b": ["x"]}))
+        );
     }
 }

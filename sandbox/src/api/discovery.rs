@@ -22,7 +22,9 @@ fn wants_aggregated(headers: &HeaderMap) -> bool {
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(','))
-        .any(|a| a.contains("as=APIGroupDiscoveryList") && a.contains("v=v2") && !a.contains("v=v2beta1"))
+        .any(|a| {
+            a.contains("as=APIGroupDiscoveryList") && a.contains("v=v2") && !a.contains("v=v2beta1")
+        })
 }
 
 /// Groups (ordered, core first) with their types per version; a type is listed under each served version.
@@ -32,7 +34,12 @@ fn by_group(state: &ApiState) -> BTreeMap<(u8, String), BTreeMap<String, Vec<Res
         // Built-in groups come before CRD groups, in the API server's priority order.
         let rank = group_rank(&t.group);
         for v in &t.versions {
-            groups.entry((rank, t.group.clone())).or_default().entry(v.clone()).or_default().push(t.clone());
+            groups
+                .entry((rank, t.group.clone()))
+                .or_default()
+                .entry(v.clone())
+                .or_default()
+                .push(t.clone());
         }
     }
     groups
@@ -54,8 +61,19 @@ fn sort_versions(versions: &mut [String], preferred: &str) {
             return (0, 0, 0);
         }
         let rest = v.trim_start_matches('v');
-        let major: i32 = rest.chars().take_while(char::is_ascii_digit).collect::<String>().parse().unwrap_or(0);
-        let stability = if rest.contains("alpha") { 2 } else if rest.contains("beta") { 1 } else { 0 };
+        let major: i32 = rest
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect::<String>()
+            .parse()
+            .unwrap_or(0);
+        let stability = if rest.contains("alpha") {
+            2
+        } else if rest.contains("beta") {
+            1
+        } else {
+            0
+        };
         (1, stability, -major)
     };
     versions.sort_by_key(|v| score(v));
@@ -66,17 +84,52 @@ fn subresource_info(t: &ResourceType, sub: &str) -> (String, String, String, Vec
     let same = (t.group.clone(), t.version.clone(), t.kind.clone());
     let (g, v, k, verbs): (String, String, String, Vec<&str>) = match sub {
         "status" => (same.0, same.1, same.2, vec!["get", "patch", "update"]),
-        "scale" => ("autoscaling".into(), "v1".into(), "Scale".into(), vec!["get", "patch", "update"]),
+        "scale" => (
+            "autoscaling".into(),
+            "v1".into(),
+            "Scale".into(),
+            vec!["get", "patch", "update"],
+        ),
         "log" => (same.0, same.1, "Pod".into(), vec!["get"]),
-        "exec" => (same.0, same.1, "PodExecOptions".into(), vec!["create", "get"]),
-        "attach" => (same.0, same.1, "PodAttachOptions".into(), vec!["create", "get"]),
-        "portforward" => (same.0, same.1, "PodPortForwardOptions".into(), vec!["create", "get"]),
-        "eviction" => ("policy".into(), "v1".into(), "Eviction".into(), vec!["create"]),
+        "exec" => (
+            same.0,
+            same.1,
+            "PodExecOptions".into(),
+            vec!["create", "get"],
+        ),
+        "attach" => (
+            same.0,
+            same.1,
+            "PodAttachOptions".into(),
+            vec!["create", "get"],
+        ),
+        "portforward" => (
+            same.0,
+            same.1,
+            "PodPortForwardOptions".into(),
+            vec!["create", "get"],
+        ),
+        "eviction" => (
+            "policy".into(),
+            "v1".into(),
+            "Eviction".into(),
+            vec!["create"],
+        ),
         "binding" => (same.0, same.1, "Binding".into(), vec!["create"]),
         "ephemeralcontainers" => (same.0, same.1, "Pod".into(), vec!["get", "patch", "update"]),
         "finalize" => (same.0, same.1, "Namespace".into(), vec!["update"]),
-        "token" => ("authentication.k8s.io".into(), "v1".into(), "TokenRequest".into(), vec!["create"]),
-        "proxy" => (same.0, same.1, format!("{}ProxyOptions", t.kind), vec!["create", "delete", "get", "patch", "update"]),
+        "token" => (
+            "authentication.k8s.io".into(),
+            "v1".into(),
+            "TokenRequest".into(),
+            vec!["create"],
+        ),
+        "proxy" => (
+            same.0,
+            same.1,
+            format!("{}ProxyOptions", t.kind),
+            vec!["create", "delete", "get", "patch", "update"],
+        ),
         _ => (same.0, same.1, same.2, vec!["get"]),
     };
     (g, v, k, verbs)
@@ -132,14 +185,23 @@ fn aggregated(state: &ApiState, core: bool) -> Response {
         .into_iter()
         .filter(|((_, g), _)| g.is_empty() == core)
         .map(|((_, group), versions)| {
-            let preferred = versions.values().flatten().next().map(|t| t.version.clone()).unwrap_or_default();
+            let preferred = versions
+                .values()
+                .flatten()
+                .next()
+                .map(|t| t.version.clone())
+                .unwrap_or_default();
             let mut names: Vec<String> = versions.keys().cloned().collect();
             sort_versions(&mut names, &preferred);
             let versions: Vec<Value> = names
                 .iter()
                 .map(|v| {
-                    let resources: Vec<Value> =
-                        versions.get(v).into_iter().flatten().map(|t| aggregated_entry(t, v)).collect();
+                    let resources: Vec<Value> = versions
+                        .get(v)
+                        .into_iter()
+                        .flatten()
+                        .map(|t| aggregated_entry(t, v))
+                        .collect();
                     json!({"version": v, "resources": resources, "freshness": "Current"})
                 })
                 .collect();
@@ -168,10 +230,18 @@ pub async fn core_resources(State(state): State<ApiState>) -> Response {
 }
 
 fn group_json(group: &str, versions: &BTreeMap<String, Vec<ResourceType>>) -> Value {
-    let preferred = versions.values().flatten().next().map(|t| t.version.clone()).unwrap_or_default();
+    let preferred = versions
+        .values()
+        .flatten()
+        .next()
+        .map(|t| t.version.clone())
+        .unwrap_or_default();
     let mut names: Vec<String> = versions.keys().cloned().collect();
     sort_versions(&mut names, &preferred);
-    let vs: Vec<Value> = names.iter().map(|v| json!({"groupVersion": format!("{group}/{v}"), "version": v})).collect();
+    let vs: Vec<Value> = names
+        .iter()
+        .map(|v| json!({"groupVersion": format!("{group}/{v}"), "version": v}))
+        .collect();
     json!({"name": group, "versions": vs, "preferredVersion": {"groupVersion": format!("{group}/{preferred}"), "version": preferred}})
 }
 
@@ -185,16 +255,25 @@ pub async fn groups(State(state): State<ApiState>, headers: HeaderMap) -> Respon
         .filter(|((_, g), _)| !g.is_empty())
         .map(|((_, g), versions)| group_json(g, versions))
         .collect();
-    json_response(StatusCode::OK, &json!({"kind": "APIGroupList", "apiVersion": "v1", "groups": groups}))
+    json_response(
+        StatusCode::OK,
+        &json!({"kind": "APIGroupList", "apiVersion": "v1", "groups": groups}),
+    )
 }
 
 /// `GET /apis/{group}`.
-pub async fn group(State(state): State<ApiState>, Path(group): Path<String>) -> Result<Response, SandboxError> {
+pub async fn group(
+    State(state): State<ApiState>,
+    Path(group): Path<String>,
+) -> Result<Response, SandboxError> {
     let all = by_group(&state);
-    let (_, versions) = all
-        .iter()
-        .find(|((_, g), _)| *g == group)
-        .ok_or_else(|| SandboxError::NotFound { resource: String::new(), name: group.clone() })?;
+    let (_, versions) =
+        all.iter()
+            .find(|((_, g), _)| *g == group)
+            .ok_or_else(|| SandboxError::NotFound {
+                resource: String::new(),
+                name: group.clone(),
+            })?;
     let mut body = group_json(&group, versions);
     body["kind"] = json!("APIGroup");
     body["apiVersion"] = json!("v1");
@@ -210,8 +289,12 @@ pub async fn group_resources(
 }
 
 fn resource_list(state: &ApiState, group: &str, version: &str) -> Response {
-    let types: Vec<ResourceType> =
-        state.store.resource_types().into_iter().filter(|t| t.group == group && t.serves(version)).collect();
+    let types: Vec<ResourceType> = state
+        .store
+        .resource_types()
+        .into_iter()
+        .filter(|t| t.group == group && t.serves(version))
+        .collect();
     if types.is_empty() {
         return axum::response::IntoResponse::into_response(SandboxError::NotFound {
             resource: String::new(),
@@ -219,8 +302,15 @@ fn resource_list(state: &ApiState, group: &str, version: &str) -> Response {
         });
     }
     let resources: Vec<Value> = types.iter().flat_map(plain_entries).collect();
-    let gv = if group.is_empty() { version.to_string() } else { format!("{group}/{version}") };
-    json_response(StatusCode::OK, &json!({"kind": "APIResourceList", "apiVersion": "v1", "groupVersion": gv, "resources": resources}))
+    let gv = if group.is_empty() {
+        version.to_string()
+    } else {
+        format!("{group}/{version}")
+    };
+    json_response(
+        StatusCode::OK,
+        &json!({"kind": "APIResourceList", "apiVersion": "v1", "groupVersion": gv, "resources": resources}),
+    )
 }
 
 #[cfg(test)]
@@ -229,7 +319,12 @@ mod tests {
 
     #[test]
     fn stable_versions_sort_before_betas() {
-        let mut v = vec!["v1beta1".to_string(), "v1".into(), "v2".into(), "v1alpha1".into()];
+        let mut v = vec![
+            "v1beta1".to_string(),
+            "v1".into(),
+            "v2".into(),
+            "v1alpha1".into(),
+        ];
         sort_versions(&mut v, "v2");
         assert_eq!(v, vec!["v2", "v1", "v1beta1", "v1alpha1"]);
     }

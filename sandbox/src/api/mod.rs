@@ -44,7 +44,10 @@ impl IntoResponse for SandboxError {
         let code = StatusCode::from_u16(self.code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let mut resp = (code, axum::Json(self.to_status())).into_response();
         if matches!(self, SandboxError::Unauthorized) {
-            resp.headers_mut().insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer"));
+            resp.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                header::HeaderValue::from_static("Bearer"),
+            );
         }
         resp
     }
@@ -61,17 +64,22 @@ pub fn router(state: ApiState) -> Router {
         .route("/openapi/v2", get(crate::openapi::v2))
         .route("/openapi/v3", get(crate::openapi::v3_index))
         .route("/openapi/v3/{*path}", get(crate::openapi::v3_group))
-        .route("/sandbox/faults", get(admin::get_faults).post(admin::set_faults).put(admin::set_faults))
+        .route(
+            "/sandbox/faults",
+            get(admin::get_faults)
+                .post(admin::set_faults)
+                .put(admin::set_faults),
+        )
         .route("/api/v1/{*rest}", any(rest::dispatch))
-        .route("/apis/{group}/{version}/{*rest}", any(rest::dispatch));
+        .route("/apis/{group}/{version}/{*rest}", any(rest::dispatch))
+        .with_state(state.clone());
     if let Some(extra) = state.hooks.routes.clone() {
         api = api.merge(extra);
     }
     let api = api
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(state.clone(), inject_faults))
-        .layer(middleware::from_fn_with_state(state.clone(), authenticate))
-        .with_state(state);
+        .layer(middleware::from_fn_with_state(state, authenticate));
     // Health and version answer without a token, as on a cluster with anonymous auth for those paths.
     Router::new()
         .route("/version", get(version))
@@ -82,7 +90,10 @@ pub fn router(state: ApiState) -> Router {
 }
 
 async fn not_found() -> SandboxError {
-    SandboxError::NotFound { resource: String::new(), name: String::new() }
+    SandboxError::NotFound {
+        resource: String::new(),
+        name: String::new(),
+    }
 }
 
 async fn ok() -> &'static str {
@@ -119,7 +130,10 @@ async fn authenticate(State(state): State<ApiState>, req: Request, next: Next) -
         .headers()
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
         .map(str::trim);
     if presented != Some(&*state.token) {
         return SandboxError::Unauthorized.into_response();
@@ -133,7 +147,10 @@ async fn inject_faults(State(state): State<ApiState>, req: Request, next: Next) 
         return next.run(req).await;
     }
     if faults.outage {
-        return SandboxError::ServiceUnavailable("the sandbox cluster is in a simulated outage".into()).into_response();
+        return SandboxError::ServiceUnavailable(
+            "the sandbox cluster is in a simulated outage".into(),
+        )
+        .into_response();
     }
     if faults.latency_ms > 0 {
         tokio::time::sleep(faults.latency()).await;

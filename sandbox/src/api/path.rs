@@ -36,7 +36,10 @@ pub fn split_prefix(path: &str) -> Option<(String, String, String)> {
 }
 
 fn unknown() -> SandboxError {
-    SandboxError::NotFound { resource: String::new(), name: String::new() }
+    SandboxError::NotFound {
+        resource: String::new(),
+        name: String::new(),
+    }
 }
 
 /// Resolves a path against the registered types.
@@ -48,12 +51,17 @@ pub fn parse(store: &Store, path: &str) -> Result<Target, SandboxError> {
         segs.remove(0);
     }
     let mut namespace = None;
-    if segs.first() == Some(&"namespaces") && segs.len() >= 3 && store.resolve(&group, &version, segs[2]).is_some() {
+    if segs.first() == Some(&"namespaces")
+        && segs.len() >= 3
+        && store.resolve(&group, &version, segs[2]).is_some()
+    {
         namespace = Some(segs[1].to_string());
         segs.drain(..2);
     }
     let plural = segs.first().ok_or_else(unknown)?;
-    let rt = store.resolve(&group, &version, plural).ok_or_else(unknown)?;
+    let rt = store
+        .resolve(&group, &version, plural)
+        .ok_or_else(unknown)?;
     if rt.namespaced != namespace.is_some() && segs.len() > 1 {
         return Err(unknown());
     }
@@ -72,20 +80,42 @@ pub fn parse(store: &Store, path: &str) -> Result<Target, SandboxError> {
 mod tests {
     use super::*;
 
-    fn target(path: &str) -> Option<(String, Option<String>, Option<String>, Option<String>)> {
+    type Parsed = (String, Option<String>, Option<String>, Option<String>);
+
+    fn target(path: &str) -> Option<Parsed> {
         let store = Store::new();
-        parse(&store, path).ok().map(|t| (t.rt.plural, t.namespace, t.name, t.subresource))
+        parse(&store, path)
+            .ok()
+            .map(|t| (t.rt.plural, t.namespace, t.name, t.subresource))
     }
 
     #[test]
     fn namespaced_and_cluster_paths_resolve() {
         let s = |x: &str| Some(x.to_string());
-        assert_eq!(target("/api/v1/namespaces/default/pods"), Some(("pods".into(), s("default"), None, None)));
-        assert_eq!(target("/api/v1/namespaces/default/pods/web/log"), Some(("pods".into(), s("default"), s("web"), s("log"))));
-        assert_eq!(target("/api/v1/namespaces/default"), Some(("namespaces".into(), None, s("default"), None)));
-        assert_eq!(target("/api/v1/namespaces/shop/status"), Some(("namespaces".into(), None, s("shop"), s("status"))));
-        assert_eq!(target("/api/v1/pods"), Some(("pods".into(), None, None, None)));
-        assert_eq!(target("/apis/apps/v1/namespaces/a/deployments/d/scale"), Some(("deployments".into(), s("a"), s("d"), s("scale"))));
+        assert_eq!(
+            target("/api/v1/namespaces/default/pods"),
+            Some(("pods".into(), s("default"), None, None))
+        );
+        assert_eq!(
+            target("/api/v1/namespaces/default/pods/web/log"),
+            Some(("pods".into(), s("default"), s("web"), s("log")))
+        );
+        assert_eq!(
+            target("/api/v1/namespaces/default"),
+            Some(("namespaces".into(), None, s("default"), None))
+        );
+        assert_eq!(
+            target("/api/v1/namespaces/shop/status"),
+            Some(("namespaces".into(), None, s("shop"), s("status")))
+        );
+        assert_eq!(
+            target("/api/v1/pods"),
+            Some(("pods".into(), None, None, None))
+        );
+        assert_eq!(
+            target("/apis/apps/v1/namespaces/a/deployments/d/scale"),
+            Some(("deployments".into(), s("a"), s("d"), s("scale")))
+        );
         assert_eq!(target("/apis/apps/v1/nothings"), None);
     }
 }

@@ -11,12 +11,19 @@ pub struct Params(pub Vec<(String, String)>);
 impl Params {
     /// Parses a raw query string.
     pub fn parse(raw: Option<&str>) -> Self {
-        Self(form_urlencoded::parse(raw.unwrap_or_default().as_bytes()).into_owned().collect())
+        Self(
+            form_urlencoded::parse(raw.unwrap_or_default().as_bytes())
+                .into_owned()
+                .collect(),
+        )
     }
 
     /// First value of `key`.
     pub fn get(&self, key: &str) -> Option<&str> {
-        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+        self.0
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
     }
 
     /// `key=true|1` (absent → false).
@@ -43,13 +50,19 @@ impl Params {
     pub fn number(&self, key: &str) -> Result<Option<u64>, SandboxError> {
         self.get(key)
             .filter(|v| !v.is_empty())
-            .map(|v| v.parse::<u64>().map_err(|_| SandboxError::BadRequest(format!("invalid {key}: {v}"))))
+            .map(|v| {
+                v.parse::<u64>()
+                    .map_err(|_| SandboxError::BadRequest(format!("invalid {key}: {v}")))
+            })
             .transpose()
     }
 
     /// Delete options from the query (a body, if any, is merged by the caller).
     pub fn delete_options(&self) -> Result<DeleteOptions, SandboxError> {
-        let mut opts = DeleteOptions { dry_run: self.dry_run(), ..DeleteOptions::default() };
+        let mut opts = DeleteOptions {
+            dry_run: self.dry_run(),
+            ..DeleteOptions::default()
+        };
         if let Some(p) = self.get("propagationPolicy") {
             opts.propagation = Propagation::parse(p)?;
         }

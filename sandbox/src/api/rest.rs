@@ -38,16 +38,31 @@ impl Ctx {
 
     /// The object name from the URL.
     pub fn name(&self) -> Result<&str, SandboxError> {
-        self.target.name.as_deref().ok_or(SandboxError::MethodNotSupported)
+        self.target
+            .name
+            .as_deref()
+            .ok_or(SandboxError::MethodNotSupported)
     }
 
     /// Write options from `fieldManager` (or the User-Agent, as the API server defaults it) and `dryRun`.
     pub fn write_options(&self) -> WriteOptions {
-        let manager = self.params.get("fieldManager").map(String::from).or_else(|| {
-            let ua = self.headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("unknown");
-            Some(ua.split('/').next().unwrap_or("unknown").to_string())
-        });
-        WriteOptions { field_manager: manager, dry_run: self.params.dry_run(), ..WriteOptions::default() }
+        let manager = self
+            .params
+            .get("fieldManager")
+            .map(String::from)
+            .or_else(|| {
+                let ua = self
+                    .headers
+                    .get(header::USER_AGENT)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("unknown");
+                Some(ua.split('/').next().unwrap_or("unknown").to_string())
+            });
+        WriteOptions {
+            field_manager: manager,
+            dry_run: self.params.dry_run(),
+            ..WriteOptions::default()
+        }
     }
 
     /// The stored object relabelled with the URL's version (multi-version CRDs share one storage).
@@ -64,9 +79,12 @@ impl Ctx {
     pub fn respond(&self, code: StatusCode, obj: &Arc<Value>) -> Response {
         let obj = self.present(obj);
         let body = match body::representation(&self.headers) {
-            Representation::Table if code == StatusCode::OK => {
-                crate::table::table(&self.target.rt, std::slice::from_ref(&obj), json!({"resourceVersion": obj.pointer("/metadata/resourceVersion")}), &self.params)
-            }
+            Representation::Table if code == StatusCode::OK => crate::table::table(
+                &self.target.rt,
+                std::slice::from_ref(&obj),
+                json!({"resourceVersion": obj.pointer("/metadata/resourceVersion")}),
+                &self.params,
+            ),
             Representation::Metadata => partial_metadata(&obj),
             _ => (*obj).clone(),
         };
@@ -101,7 +119,11 @@ async fn handle(state: ApiState, req: Request) -> Result<Response, SandboxError>
     let target = path::parse(&state.store, req.uri().path())?;
     let params = Params::parse(req.uri().query());
     if let (Some(name), Some(sub)) = (&target.name, &target.subresource)
-        && let Some(hook) = state.hooks.subresources.get(&(target.rt.group_resource(), sub.clone())).cloned()
+        && let Some(hook) = state
+            .hooks
+            .subresources
+            .get(&(target.rt.group_resource(), sub.clone()))
+            .cloned()
     {
         let sreq = SubresourceRequest {
             store: state.store.clone(),
@@ -114,7 +136,10 @@ async fn handle(state: ApiState, req: Request) -> Result<Response, SandboxError>
         return Ok(hook(sreq).await);
     }
     if !target.rt.stored {
-        return Err(SandboxError::NotFound { resource: String::new(), name: String::new() });
+        return Err(SandboxError::NotFound {
+            resource: String::new(),
+            name: String::new(),
+        });
     }
     let method = req.method().clone();
     let headers = req.headers().clone();
@@ -122,8 +147,18 @@ async fn handle(state: ApiState, req: Request) -> Result<Response, SandboxError>
         .await
         .map_err(|e| SandboxError::BadRequest(format!("reading the request body failed: {e}")))?;
     let is_watch = target.legacy_watch || params.flag("watch");
-    let ctx = Ctx { state, target, params, headers, warnings: Vec::new() };
-    match (&method, ctx.target.name.is_some(), ctx.target.subresource.is_some()) {
+    let ctx = Ctx {
+        state,
+        target,
+        params,
+        headers,
+        warnings: Vec::new(),
+    };
+    match (
+        &method,
+        ctx.target.name.is_some(),
+        ctx.target.subresource.is_some(),
+    ) {
         (_, true, true) => super::subresources::handle(ctx, &method, bytes).await,
         (&Method::GET, false, _) if is_watch => super::watch::serve(ctx),
         (&Method::GET, true, _) if is_watch => super::watch::serve(ctx),
@@ -139,7 +174,10 @@ async fn handle(state: ApiState, req: Request) -> Result<Response, SandboxError>
 }
 
 fn get(ctx: &Ctx) -> Result<Response, SandboxError> {
-    let obj = ctx.state.store.get(&ctx.target.rt.group_resource(), ctx.ns(), ctx.name()?)?;
+    let obj = ctx
+        .state
+        .store
+        .get(&ctx.target.rt.group_resource(), ctx.ns(), ctx.name()?)?;
     Ok(ctx.respond(StatusCode::OK, &obj))
 }
 
@@ -151,7 +189,10 @@ fn list(ctx: &Ctx) -> Result<Response, SandboxError> {
         limit: ctx.params.number("limit")?.map(|l| l as usize),
         continue_token: ctx.params.get("continue").map(String::from),
     };
-    let page = ctx.state.store.list_page(&ctx.target.rt.group_resource(), &q)?;
+    let page = ctx
+        .state
+        .store
+        .list_page(&ctx.target.rt.group_resource(), &q)?;
     let mut meta = json!({"resourceVersion": page.resource_version.to_string()});
     if let Some(c) = &page.continue_token {
         meta["continue"] = json!(c);
@@ -173,7 +214,8 @@ fn list(ctx: &Ctx) -> Result<Response, SandboxError> {
                 metadata: meta,
                 items: items.iter().map(|o| &**o).collect(),
             };
-            let bytes = serde_json::to_vec(&list).map_err(|e| SandboxError::Internal(e.to_string()))?;
+            let bytes =
+                serde_json::to_vec(&list).map_err(|e| SandboxError::Internal(e.to_string()))?;
             return Ok(([(header::CONTENT_TYPE, "application/json")], bytes).into_response());
         }
     };
@@ -199,7 +241,9 @@ pub fn align_identity(ctx: &Ctx, obj: &mut Value) -> Result<(), SandboxError> {
     {
         return Err(SandboxError::BadRequest(format!(
             "the API version in the data ({}) does not match the expected API version ({})",
-            obj.get("apiVersion").and_then(Value::as_str).unwrap_or_default(),
+            obj.get("apiVersion")
+                .and_then(Value::as_str)
+                .unwrap_or_default(),
             rt.api_version_for(&ctx.target.version)
         )));
     }
@@ -238,11 +282,19 @@ pub fn admit(ctx: &mut Ctx, obj: &mut Value) -> Result<(), SandboxError> {
     if !unknown.is_empty() {
         match ctx.params.get("fieldValidation").unwrap_or("Warn") {
             "Strict" => {
-                let list: Vec<String> = unknown.iter().map(|f| format!("unknown field \"{f}\"")).collect();
-                return Err(SandboxError::BadRequest(format!("strict decoding error: {}", list.join(", "))));
+                let list: Vec<String> = unknown
+                    .iter()
+                    .map(|f| format!("unknown field \"{f}\""))
+                    .collect();
+                return Err(SandboxError::BadRequest(format!(
+                    "strict decoding error: {}",
+                    list.join(", ")
+                )));
             }
             "Ignore" => {}
-            _ => ctx.warnings.extend(unknown.iter().map(|f| format!("unknown field \"{f}\""))),
+            _ => ctx
+                .warnings
+                .extend(unknown.iter().map(|f| format!("unknown field \"{f}\""))),
         }
     }
     crate::defaults::apply(&ctx.target.rt, obj);
@@ -260,7 +312,10 @@ fn create(mut ctx: Ctx, bytes: &Bytes) -> Result<Response, SandboxError> {
     }
     crate::defaults::initial_status(&ctx.target.rt, &mut obj);
     admit(&mut ctx, &mut obj)?;
-    let created = ctx.state.store.create(&ctx.target.rt.group_resource(), obj, &ctx.write_options())?;
+    let created =
+        ctx.state
+            .store
+            .create(&ctx.target.rt.group_resource(), obj, &ctx.write_options())?;
     crate::crd::after_write(&ctx.state.store, &ctx.target.rt, &created);
     Ok(ctx.respond(StatusCode::CREATED, &created))
 }
@@ -269,7 +324,10 @@ fn update(mut ctx: Ctx, bytes: &Bytes) -> Result<Response, SandboxError> {
     let mut obj = body::decode_object(&ctx.headers, bytes)?;
     align_identity(&ctx, &mut obj)?;
     admit(&mut ctx, &mut obj)?;
-    let updated = ctx.state.store.update(&ctx.target.rt.group_resource(), obj, &ctx.write_options())?;
+    let updated =
+        ctx.state
+            .store
+            .update(&ctx.target.rt.group_resource(), obj, &ctx.write_options())?;
     crate::crd::after_write(&ctx.state.store, &ctx.target.rt, &updated);
     Ok(ctx.respond(StatusCode::OK, &updated))
 }
@@ -288,12 +346,20 @@ fn delete_options(ctx: &Ctx, bytes: &Bytes) -> Result<crate::store::DeleteOption
         if let Some(g) = b.get("gracePeriodSeconds").and_then(Value::as_i64) {
             opts.grace_period_seconds = Some(g);
         }
-        if b.get("dryRun").and_then(Value::as_array).is_some_and(|d| d.iter().any(|x| x == "All")) {
+        if b.get("dryRun")
+            .and_then(Value::as_array)
+            .is_some_and(|d| d.iter().any(|x| x == "All"))
+        {
             opts.dry_run = true;
         }
-        opts.precondition_uid = b.pointer("/preconditions/uid").and_then(Value::as_str).map(String::from);
-        opts.precondition_resource_version =
-            b.pointer("/preconditions/resourceVersion").and_then(Value::as_str).map(String::from);
+        opts.precondition_uid = b
+            .pointer("/preconditions/uid")
+            .and_then(Value::as_str)
+            .map(String::from);
+        opts.precondition_resource_version = b
+            .pointer("/preconditions/resourceVersion")
+            .and_then(Value::as_str)
+            .map(String::from);
     }
     Ok(opts)
 }
@@ -320,8 +386,16 @@ fn delete_collection(ctx: &Ctx, bytes: &Bytes) -> Result<Response, SandboxError>
     let page = ctx.state.store.list_page(&key, &q)?;
     let mut items = Vec::new();
     for obj in &page.items {
-        let ns = ctx.target.rt.namespaced.then(|| crate::store::namespace_of(obj));
-        if let Ok(outcome) = ctx.state.store.delete(&key, ns, crate::store::name_of(obj), &opts) {
+        let ns = ctx
+            .target
+            .rt
+            .namespaced
+            .then(|| crate::store::namespace_of(obj));
+        if let Ok(outcome) = ctx
+            .state
+            .store
+            .delete(&key, ns, crate::store::name_of(obj), &opts)
+        {
             if let DeleteOutcome::Deleted(o) = &outcome {
                 crate::crd::after_delete(&ctx.state.store, &ctx.target.rt, o);
             }

@@ -46,8 +46,18 @@ struct Watcher {
 
 impl Watcher {
     fn wants(&self, ev: &WatchEvent) -> bool {
-        let in_ns = self.ctx.target.namespace.as_deref().is_none_or(|ns| ev.namespace() == ns);
-        let named = self.ctx.target.name.as_deref().is_none_or(|n| crate::store::name_of(&ev.object) == n);
+        let in_ns = self
+            .ctx
+            .target
+            .namespace
+            .as_deref()
+            .is_none_or(|ns| ev.namespace() == ns);
+        let named = self
+            .ctx
+            .target
+            .name
+            .as_deref()
+            .is_none_or(|n| crate::store::name_of(&ev.object) == n);
         in_ns && named && self.labels.matches(&ev.object) && self.fields.matches(&ev.object)
     }
 
@@ -74,14 +84,24 @@ impl Watcher {
 /// Starts a watch stream.
 pub fn serve(ctx: Ctx) -> Result<Response, SandboxError> {
     let params = &ctx.params;
-    let rv_param = params.get("resourceVersion").unwrap_or_default().to_string();
+    let rv_param = params
+        .get("resourceVersion")
+        .unwrap_or_default()
+        .to_string();
     let send_initial = params.flag("sendInitialEvents");
     let bookmarks = params.flag("allowWatchBookmarks");
-    let timeout = params.number("timeoutSeconds")?.map(Duration::from_secs).unwrap_or(MAX_WATCH).min(MAX_WATCH);
+    let timeout = params
+        .number("timeoutSeconds")?
+        .map(Duration::from_secs)
+        .unwrap_or(MAX_WATCH)
+        .min(MAX_WATCH);
     let since = match rv_param.as_str() {
         _ if send_initial => None,
         "" | "0" => None,
-        v => Some(v.parse::<u64>().map_err(|_| SandboxError::BadRequest(format!("invalid resource version: {v}")))?),
+        v => Some(
+            v.parse::<u64>()
+                .map_err(|_| SandboxError::BadRequest(format!("invalid resource version: {v}")))?,
+        ),
     };
     let watcher = Watcher {
         labels: params.labels()?,
@@ -108,10 +128,18 @@ pub fn serve(ctx: Ctx) -> Result<Response, SandboxError> {
                 return;
             }
         }
-        if send_initial && tx.send(Ok(watcher.bookmark(sub.start_version, true))).await.is_err() {
+        if send_initial
+            && tx
+                .send(Ok(watcher.bookmark(sub.start_version, true)))
+                .await
+                .is_err()
+        {
             return;
         }
-        let drop_after = faults.get().drop_watches_after_seconds.map(Duration::from_secs);
+        let drop_after = faults
+            .get()
+            .drop_watches_after_seconds
+            .map(Duration::from_secs);
         let deadline = tokio::time::sleep(drop_after.map_or(timeout, |d| d.min(timeout)));
         tokio::pin!(deadline);
         let mut drops = faults.watch_drops();

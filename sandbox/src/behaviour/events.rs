@@ -33,17 +33,33 @@ pub struct EventRecorder {
 
 impl EventRecorder {
     pub fn new(store: Store, component: &'static str) -> Self {
-        Self { store, component, sequence: AtomicU64::new(0), recent: Mutex::new(HashMap::new()) }
+        Self {
+            store,
+            component,
+            sequence: AtomicU64::new(0),
+            recent: Mutex::new(HashMap::new()),
+        }
     }
 
     /// Records an event about `involved` now.
     pub fn record(&self, involved: &Value, event_type: EventType, reason: &str, message: &str) {
-        self.record_detailed(involved, event_type, reason, message, None, None, Utc::now());
+        self.record_detailed(
+            involved,
+            event_type,
+            reason,
+            message,
+            None,
+            None,
+            Utc::now(),
+        );
     }
 
     /// Records an event with an optional container field path (`spec.containers{web}`), reporting host
     /// and time.
-    #[expect(clippy::too_many_arguments, reason = "mirrors the fields of an Event one to one")]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "mirrors the fields of an Event one to one"
+    )]
     pub fn record_detailed(
         &self,
         involved: &Value,
@@ -59,8 +75,16 @@ impl EventRecorder {
             "" => "default",
             ns => ns,
         };
-        let key = (uid(involved).to_owned(), reason.to_owned(), message.to_owned());
-        let known = self.recent.lock().map(|r| r.get(&key).cloned()).unwrap_or(None);
+        let key = (
+            uid(involved).to_owned(),
+            reason.to_owned(),
+            message.to_owned(),
+        );
+        let known = self
+            .recent
+            .lock()
+            .map(|r| r.get(&key).cloned())
+            .unwrap_or(None);
         if let Some((event_ns, event_name)) = known {
             let bumped = self.store.modify(
                 &kinds::events(),
@@ -114,7 +138,14 @@ impl EventRecorder {
             "reportingInstance": host.unwrap_or(self.component),
         });
         // Events are best effort, as in Kubernetes: a namespace being deleted refuses them, and that is fine.
-        if self.store.create(&kinds::events(), event, &WriteOptions::manager(self.component)).is_ok()
+        if self
+            .store
+            .create(
+                &kinds::events(),
+                event,
+                &WriteOptions::manager(self.component),
+            )
+            .is_ok()
             && let Ok(mut recent) = self.recent.lock()
         {
             if recent.len() >= AGGREGATION_MEMORY {

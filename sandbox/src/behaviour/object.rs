@@ -61,22 +61,29 @@ pub mod kinds {
 
 /// `metadata.name`.
 pub fn name(obj: &Value) -> &str {
-    obj.pointer("/metadata/name").and_then(Value::as_str).unwrap_or_default()
+    obj.pointer("/metadata/name")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
 }
 
 /// `metadata.namespace` (empty for cluster-scoped objects).
 pub fn namespace(obj: &Value) -> &str {
-    obj.pointer("/metadata/namespace").and_then(Value::as_str).unwrap_or_default()
+    obj.pointer("/metadata/namespace")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
 }
 
 /// `metadata.uid`.
 pub fn uid(obj: &Value) -> &str {
-    obj.pointer("/metadata/uid").and_then(Value::as_str).unwrap_or_default()
+    obj.pointer("/metadata/uid")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
 }
 
 /// Whether the object has a deletionTimestamp.
 pub fn is_deleting(obj: &Value) -> bool {
-    obj.pointer("/metadata/deletionTimestamp").is_some_and(|v| !v.is_null())
+    obj.pointer("/metadata/deletionTimestamp")
+        .is_some_and(|v| !v.is_null())
 }
 
 /// A string at a JSON pointer.
@@ -121,10 +128,24 @@ pub fn owned(store: &Store, key: &GroupResource, owner: &Value) -> Vec<Arc<Value
     let owner_uid = uid(owner);
     let refs: Vec<ObjectRef> = {
         let state = store.read();
-        state.dependents.get(owner_uid).map(|d| d.iter().filter(|r| &r.resource == key).cloned().collect()).unwrap_or_default()
+        state
+            .dependents
+            .get(owner_uid)
+            .map(|d| d.iter().filter(|r| &r.resource == key).cloned().collect())
+            .unwrap_or_default()
     };
     refs.iter()
-        .filter_map(|r| store.get(key, Some(&r.namespace).filter(|n| !n.is_empty()).map(String::as_str), &r.name).ok())
+        .filter_map(|r| {
+            store
+                .get(
+                    key,
+                    Some(&r.namespace)
+                        .filter(|n| !n.is_empty())
+                        .map(String::as_str),
+                    &r.name,
+                )
+                .ok()
+        })
         .filter(|o| controller_uid(o) == Some(owner_uid))
         .collect()
 }
@@ -136,5 +157,7 @@ pub fn now_rfc3339() -> String {
 
 /// Parses an API timestamp.
 pub fn parse_time(text: &str) -> Option<chrono::DateTime<chrono::Utc>> {
-    chrono::DateTime::parse_from_rfc3339(text).ok().map(|t| t.with_timezone(&chrono::Utc))
+    chrono::DateTime::parse_from_rfc3339(text)
+        .ok()
+        .map(|t| t.with_timezone(&chrono::Utc))
 }

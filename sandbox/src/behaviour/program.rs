@@ -54,30 +54,44 @@ pub fn image_base_name(image: &str) -> &str {
 
 fn style_for_image(image: &str) -> LineStyle {
     match image_base_name(image) {
-        "nginx" | "httpd" | "traefik" | "envoy" | "caddy" | "haproxy" | "ingress-nginx-controller" => {
-            LineStyle::AccessLog
-        }
+        "nginx"
+        | "httpd"
+        | "traefik"
+        | "envoy"
+        | "caddy"
+        | "haproxy"
+        | "ingress-nginx-controller" => LineStyle::AccessLog,
         "postgres" | "mysql" | "mariadb" | "redis" | "mongo" | "etcd" => LineStyle::Database,
-        "busybox" | "alpine" | "ubuntu" | "debian" | "perl" | "bash" | "curlimages/curl" | "curl" => {
-            LineStyle::Quiet
-        }
+        "busybox" | "alpine" | "ubuntu" | "debian" | "perl" | "bash" | "curlimages/curl"
+        | "curl" => LineStyle::Quiet,
         _ => LineStyle::Application,
     }
 }
 
 /// Images whose default command is a shell that exits at once when there is no terminal.
 fn image_exits_without_command(image: &str) -> bool {
-    matches!(image_base_name(image), "busybox" | "alpine" | "ubuntu" | "debian" | "bash" | "fedora")
+    matches!(
+        image_base_name(image),
+        "busybox" | "alpine" | "ubuntu" | "debian" | "bash" | "fedora"
+    )
 }
 
 /// Reads the container's behaviour from its image and command line.
 pub fn program_for(image: &str, command: &[String], args: &[String]) -> Program {
     let style = style_for_image(image);
     let argv: Vec<&str> = command.iter().chain(args).map(String::as_str).collect();
-    let mut program = Program { startup_lines: Vec::new(), run: RunLength::Forever, style, ignores_sigterm: false };
+    let mut program = Program {
+        startup_lines: Vec::new(),
+        run: RunLength::Forever,
+        style,
+        ignores_sigterm: false,
+    };
     if argv.is_empty() {
         if image_exits_without_command(image) {
-            program.run = RunLength::Exits { after: Duration::from_millis(200), code: 0 };
+            program.run = RunLength::Exits {
+                after: Duration::from_millis(200),
+                code: 0,
+            };
         }
         return program;
     }
@@ -87,7 +101,10 @@ pub fn program_for(image: &str, command: &[String], args: &[String]) -> Program 
         program.ignores_sigterm = true;
         interpret_script(&script, &mut program);
     } else if is_shell {
-        program.run = RunLength::Exits { after: Duration::from_millis(200), code: 0 };
+        program.run = RunLength::Exits {
+            after: Duration::from_millis(200),
+            code: 0,
+        };
     } else {
         let mut elapsed = Duration::ZERO;
         interpret_statement(&argv.join(" "), &mut program, &mut elapsed);
@@ -108,16 +125,24 @@ fn interpret_script(script: &str, program: &mut Program) {
             return;
         }
     }
-    program.run = RunLength::Exits { after: elapsed.max(Duration::from_millis(300)), code: 0 };
+    program.run = RunLength::Exits {
+        after: elapsed.max(Duration::from_millis(300)),
+        code: 0,
+    };
 }
 
 /// Applies one statement; returns true when it decides how the program ends.
 fn interpret_statement(statement: &str, program: &mut Program, elapsed: &mut Duration) -> bool {
     let mut words = statement.split_whitespace();
-    let Some(first) = words.next() else { return false };
+    let Some(first) = words.next() else {
+        return false;
+    };
     let rest: Vec<&str> = words.collect();
     let name = first.rsplit('/').next().unwrap_or(first);
-    let ends_here = |code: i32, elapsed: Duration| RunLength::Exits { after: elapsed.max(Duration::from_millis(300)), code };
+    let ends_here = |code: i32, elapsed: Duration| RunLength::Exits {
+        after: elapsed.max(Duration::from_millis(300)),
+        code,
+    };
     match name {
         "echo" | "printf" => program.startup_lines.push(unquote(&rest.join(" "))),
         "sleep" => match rest.first().copied() {
@@ -126,7 +151,12 @@ fn interpret_statement(statement: &str, program: &mut Program, elapsed: &mut Dur
                 return true;
             }
             Some(secs) => {
-                *elapsed += Duration::from_secs_f64(secs.trim_end_matches('s').parse::<f64>().unwrap_or(1.0).max(0.0));
+                *elapsed += Duration::from_secs_f64(
+                    secs.trim_end_matches('s')
+                        .parse::<f64>()
+                        .unwrap_or(1.0)
+                        .max(0.0),
+                );
                 program.ignores_sigterm = true;
             }
         },
@@ -150,7 +180,10 @@ fn interpret_statement(statement: &str, program: &mut Program, elapsed: &mut Dur
             return true;
         }
     }
-    if matches!(name, "echo" | "printf" | "sleep" | "true" | "date" | "ls" | "cat" | "env" | "perl") {
+    if matches!(
+        name,
+        "echo" | "printf" | "sleep" | "true" | "date" | "ls" | "cat" | "env" | "perl"
+    ) {
         program.run = ends_here(0, *elapsed);
     }
     false
@@ -165,7 +198,9 @@ fn collect_echoes(script: &str, program: &mut Program) {
 }
 
 fn unquote(text: &str) -> String {
-    text.trim().trim_matches(|c| c == '"' || c == '\'').replace("\\n", "\n")
+    text.trim()
+        .trim_matches(|c| c == '"' || c == '\'')
+        .replace("\\n", "\n")
 }
 
 /// What `perl -Mbignum=bpi -wle 'print bpi(2000)'` (the Kubernetes Job example) prints, shortened.
@@ -184,12 +219,19 @@ mod tests {
         let nginx = program_for("nginx:1.27", &[], &[]);
         assert_eq!(nginx.run, RunLength::Forever);
         assert_eq!(nginx.style, LineStyle::AccessLog);
-        assert_eq!(program_for("docker.io/library/postgres:16", &[], &[]).style, LineStyle::Database);
+        assert_eq!(
+            program_for("docker.io/library/postgres:16", &[], &[]).style,
+            LineStyle::Database
+        );
     }
 
     #[test]
     fn a_script_that_exits_gives_its_code_and_echoed_lines() {
-        let p = program_for("busybox", &argv(&["sh", "-c", "echo starting; exit 1"]), &[]);
+        let p = program_for(
+            "busybox",
+            &argv(&["sh", "-c", "echo starting; exit 1"]),
+            &[],
+        );
         assert_eq!(p.startup_lines, vec!["starting"]);
         assert!(matches!(p.run, RunLength::Exits { code: 1, .. }));
     }
@@ -197,15 +239,31 @@ mod tests {
     #[test]
     fn sleep_runs_for_its_duration_then_succeeds() {
         let p = program_for("busybox", &argv(&["sleep", "5"]), &[]);
-        assert_eq!(p.run, RunLength::Exits { after: Duration::from_secs(5), code: 0 });
-        assert_eq!(program_for("busybox", &argv(&["sleep", "infinity"]), &[]).run, RunLength::Forever);
-        let looping = program_for("busybox", &argv(&["sh", "-c"]), &argv(&["while true; do echo tick; sleep 1; done"]));
+        assert_eq!(
+            p.run,
+            RunLength::Exits {
+                after: Duration::from_secs(5),
+                code: 0
+            }
+        );
+        assert_eq!(
+            program_for("busybox", &argv(&["sleep", "infinity"]), &[]).run,
+            RunLength::Forever
+        );
+        let looping = program_for(
+            "busybox",
+            &argv(&["sh", "-c"]),
+            &argv(&["while true; do echo tick; sleep 1; done"]),
+        );
         assert_eq!(looping.run, RunLength::Forever);
     }
 
     #[test]
     fn a_bare_busybox_exits_at_once_with_success() {
-        assert!(matches!(program_for("busybox:1.36", &[], &[]).run, RunLength::Exits { code: 0, .. }));
+        assert!(matches!(
+            program_for("busybox:1.36", &[], &[]).run,
+            RunLength::Exits { code: 0, .. }
+        ));
     }
 
     #[test]
@@ -213,6 +271,9 @@ mod tests {
         assert!(image_is_missing("nginx:missing"));
         assert!(image_is_missing("registry.example/does-not-exist:1"));
         assert!(!image_is_missing("nginx:1.27"));
-        assert_eq!(image_base_name("registry.k8s.io/ingress-nginx/controller:v1.11@sha256:abc"), "controller");
+        assert_eq!(
+            image_base_name("registry.k8s.io/ingress-nginx/controller:v1.11@sha256:abc"),
+            "controller"
+        );
     }
 }

@@ -43,7 +43,9 @@ pub fn cpu_millis(text: &str) -> i64 {
 
 /// Memory (or any byte-sized quantity, or a plain count) in whole units.
 pub fn whole_units(text: &str) -> i64 {
-    parse_milli(text).map_or(0, |m| (m.div_euclid(1000) + i128::from(m.rem_euclid(1000) != 0)).clamp(0, i64::MAX as i128) as i64)
+    parse_milli(text).map_or(0, |m| {
+        (m.div_euclid(1000) + i128::from(m.rem_euclid(1000) != 0)).clamp(0, i64::MAX as i128) as i64
+    })
 }
 
 /// Renders millicores the way metrics-server does ("12m", "1500m").

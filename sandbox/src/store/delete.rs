@@ -33,7 +33,9 @@ impl Propagation {
             "Background" => Ok(Self::Background),
             "Foreground" => Ok(Self::Foreground),
             "Orphan" => Ok(Self::Orphan),
-            other => Err(SandboxError::BadRequest(format!("invalid propagationPolicy: {other}"))),
+            other => Err(SandboxError::BadRequest(format!(
+                "invalid propagationPolicy: {other}"
+            ))),
         }
     }
 }
@@ -82,7 +84,8 @@ impl Store {
         name: &str,
         opts: &DeleteOptions,
     ) -> Result<DeleteOutcome, SandboxError> {
-        self.write().delete(key, namespace.unwrap_or_default(), name, opts)
+        self.write()
+            .delete(key, namespace.unwrap_or_default(), name, opts)
     }
 }
 
@@ -101,7 +104,10 @@ impl State {
             return Err(SandboxError::Conflict {
                 resource: key.to_string(),
                 name: name.into(),
-                message: format!("Precondition failed: UID in precondition: {uid}, UID in object meta: {}", meta::uid_of(&obj)),
+                message: format!(
+                    "Precondition failed: UID in precondition: {uid}, UID in object meta: {}",
+                    meta::uid_of(&obj)
+                ),
             });
         }
         if let Some(rv) = &opts.precondition_resource_version
@@ -113,7 +119,10 @@ impl State {
         let has_dependents = self.dependents.get(&uid).is_some_and(|d| !d.is_empty());
         let is_namespace = key.group.is_empty() && key.resource == "namespaces";
         let mut finalizers = meta::finalizers_of(&obj);
-        if opts.propagation == Propagation::Foreground && has_dependents && !finalizers.iter().any(|f| f == FOREGROUND) {
+        if opts.propagation == Propagation::Foreground
+            && has_dependents
+            && !finalizers.iter().any(|f| f == FOREGROUND)
+        {
             finalizers.push(FOREGROUND.into());
         }
         let waits = !finalizers.is_empty() || is_namespace;
@@ -136,7 +145,10 @@ impl State {
         if !meta::is_deleting(&marked) {
             let m = metadata_mut(&mut marked);
             m.insert("deletionTimestamp".into(), json!(meta::now()));
-            m.insert("deletionGracePeriodSeconds".into(), json!(opts.grace_period_seconds.unwrap_or(0)));
+            m.insert(
+                "deletionGracePeriodSeconds".into(),
+                json!(opts.grace_period_seconds.unwrap_or(0)),
+            );
             m.insert("finalizers".into(), json!(finalizers));
             if let Some(g) = m.get("generation").and_then(Value::as_i64) {
                 m.insert("generation".into(), json!(g + 1));
@@ -150,7 +162,10 @@ impl State {
         }
         if opts.propagation == Propagation::Foreground {
             for dep in self.dependents.get(&uid).cloned().unwrap_or_default() {
-                let fg = DeleteOptions { propagation: Propagation::Foreground, ..DeleteOptions::default() };
+                let fg = DeleteOptions {
+                    propagation: Propagation::Foreground,
+                    ..DeleteOptions::default()
+                };
                 let _ = self.delete(&dep.resource, &dep.namespace, &dep.name, &fg);
             }
             self.release_foreground_owner(&uid);
@@ -166,7 +181,12 @@ impl State {
     }
 
     /// Removes an object for good, publishes DELETED and runs garbage collection. Returns its last state.
-    pub(crate) fn remove(&mut self, key: &GroupResource, ns: &str, name: &str) -> Option<Arc<Value>> {
+    pub(crate) fn remove(
+        &mut self,
+        key: &GroupResource,
+        ns: &str,
+        name: &str,
+    ) -> Option<Arc<Value>> {
         let table = self.tables.get_mut(key)?;
         let old = table.objects.remove(&(ns.to_string(), name.to_string()))?;
         self.rv += 1;
@@ -175,9 +195,17 @@ impl State {
         meta::set_resource_version(&mut last, rv);
         let last = Arc::new(last);
         if let Some(table) = self.tables.get_mut(key) {
-            table.events.publish(WatchEvent { event_type: EventType::Deleted, object: last.clone(), resource_version: rv });
+            table.events.publish(WatchEvent {
+                event_type: EventType::Deleted,
+                object: last.clone(),
+                resource_version: rv,
+            });
         }
-        let oref = ObjectRef { resource: key.clone(), namespace: ns.into(), name: name.into() };
+        let oref = ObjectRef {
+            resource: key.clone(),
+            namespace: ns.into(),
+            name: name.into(),
+        };
         self.uids.remove(meta::uid_of(&old));
         let owners = meta::owner_uids(&old);
         for uid in &owners {
@@ -202,16 +230,25 @@ impl State {
     /// Background garbage collection: dependents whose every owner is gone are deleted; dependents with a
     /// surviving owner just lose the reference.
     fn collect_dependents(&mut self, owner_uid: &str) {
-        let Some(deps) = self.dependents.remove(owner_uid) else { return };
+        let Some(deps) = self.dependents.remove(owner_uid) else {
+            return;
+        };
         for dep in deps {
-            let Ok(obj) = self.get_locked(&dep.resource, &dep.namespace, &dep.name) else { continue };
+            let Ok(obj) = self.get_locked(&dep.resource, &dep.namespace, &dep.name) else {
+                continue;
+            };
             let other_owner_alive = meta::owner_uids(&obj)
                 .iter()
                 .any(|uid| uid != owner_uid && self.uids.contains_key(uid));
             if other_owner_alive {
                 self.strip_owner(&dep, owner_uid);
             } else {
-                let _ = self.delete(&dep.resource, &dep.namespace, &dep.name, &DeleteOptions::default());
+                let _ = self.delete(
+                    &dep.resource,
+                    &dep.namespace,
+                    &dep.name,
+                    &DeleteOptions::default(),
+                );
             }
         }
     }
@@ -224,7 +261,9 @@ impl State {
     }
 
     fn strip_owner(&mut self, dep: &ObjectRef, owner_uid: &str) {
-        let Ok(obj) = self.get_locked(&dep.resource, &dep.namespace, &dep.name) else { return };
+        let Ok(obj) = self.get_locked(&dep.resource, &dep.namespace, &dep.name) else {
+            return;
+        };
         let mut obj = (*obj).clone();
         let m = metadata_mut(&mut obj);
         if let Some(refs) = m.get_mut("ownerReferences").and_then(Value::as_array_mut) {
@@ -244,15 +283,27 @@ impl State {
         if self.dependents.get(uid).is_some_and(|d| !d.is_empty()) {
             return;
         }
-        let Some(oref) = self.uids.get(uid).cloned() else { return };
+        let Some(oref) = self.uids.get(uid).cloned() else {
+            return;
+        };
         let key = oref.resource;
-        let Ok(owner) = self.get_locked(&key, &oref.namespace, &oref.name) else { return };
-        if !meta::is_deleting(&owner) || !meta::finalizers_of(&owner).iter().any(|f| f == FOREGROUND) {
+        let Ok(owner) = self.get_locked(&key, &oref.namespace, &oref.name) else {
+            return;
+        };
+        if !meta::is_deleting(&owner)
+            || !meta::finalizers_of(&owner).iter().any(|f| f == FOREGROUND)
+        {
             return;
         }
         let mut owner = (*owner).clone();
-        let remaining: Vec<String> = meta::finalizers_of(&owner).into_iter().filter(|f| f != FOREGROUND).collect();
-        let (ns, name) = (meta::namespace_of(&owner).to_string(), meta::name_of(&owner).to_string());
+        let remaining: Vec<String> = meta::finalizers_of(&owner)
+            .into_iter()
+            .filter(|f| f != FOREGROUND)
+            .collect();
+        let (ns, name) = (
+            meta::namespace_of(&owner).to_string(),
+            meta::name_of(&owner).to_string(),
+        );
         metadata_mut(&mut owner).insert("finalizers".into(), json!(remaining));
         let rv = self.next_rv();
         meta::set_resource_version(&mut owner, rv);
@@ -264,13 +315,21 @@ impl State {
 
     /// Deletes everything in a terminating namespace (objects with finalizers stay until released).
     fn empty_namespace(&mut self, ns: &str) {
-        let namespaced: Vec<GroupResource> =
-            self.types.values().filter(|t| t.namespaced).map(|t| t.group_resource()).collect();
+        let namespaced: Vec<GroupResource> = self
+            .types
+            .values()
+            .filter(|t| t.namespaced)
+            .map(|t| t.group_resource())
+            .collect();
         for key in namespaced {
             let names: Vec<String> = self
                 .tables
                 .get(&key)
-                .map(|t| super::list::scan(t, Some(ns)).map(|((_, n), _)| n.clone()).collect())
+                .map(|t| {
+                    super::list::scan(t, Some(ns))
+                        .map(|((_, n), _)| n.clone())
+                        .collect()
+                })
                 .unwrap_or_default();
             for name in names {
                 let _ = self.delete(&key, ns, &name, &DeleteOptions::default());
@@ -281,15 +340,17 @@ impl State {
     /// Removes a terminating namespace once nothing is left in it.
     fn finish_namespace_if_empty(&mut self, ns: &str) {
         let namespaces = GroupResource::core("namespaces");
-        let Ok(nsobj) = self.get_locked(&namespaces, "", ns) else { return };
+        let Ok(nsobj) = self.get_locked(&namespaces, "", ns) else {
+            return;
+        };
         if !meta::is_deleting(&nsobj) {
             return;
         }
-        let occupied = self
-            .types
-            .values()
-            .filter(|t| t.namespaced)
-            .any(|t| self.tables.get(&t.group_resource()).is_some_and(|tb| super::list::scan(tb, Some(ns)).next().is_some()));
+        let occupied = self.types.values().filter(|t| t.namespaced).any(|t| {
+            self.tables
+                .get(&t.group_resource())
+                .is_some_and(|tb| super::list::scan(tb, Some(ns)).next().is_some())
+        });
         if !occupied && meta::finalizers_of(&nsobj).is_empty() {
             self.remove(&namespaces, "", ns);
         }

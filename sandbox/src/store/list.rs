@@ -63,19 +63,36 @@ fn scan_from<'a>(
                 Bound::Unbounded => Bound::Included((ns.to_string(), String::new())),
                 other => other,
             };
-            Box::new(table.objects.range((start, Bound::Unbounded)).take_while(move |(k, _)| k.0 == ns))
+            Box::new(
+                table
+                    .objects
+                    .range((start, Bound::Unbounded))
+                    .take_while(move |(k, _)| k.0 == ns),
+            )
         }
         None => Box::new(table.objects.range((after, Bound::Unbounded))),
     }
 }
 
-fn encode_token(rv: u64, last: &ObjectKey) -> String {
-    URL_SAFE_NO_PAD.encode(json!({"rv": rv, "ns": last.0, "name": last.1}).to_string())
+/// `n` counts the items returned so far, so `remainingItemCount` needs no scan.
+fn encode_token(rv: u64, last: &ObjectKey, n: u64) -> String {
+    URL_SAFE_NO_PAD.encode(json!({"rv": rv, "ns": last.0, "name": last.1, "n": n}).to_string())
+}
+
+fn token_count(token: &str) -> u64 {
+    URL_SAFE_NO_PAD
+        .decode(token.trim_end_matches('='))
+        .ok()
+        .and_then(|b| serde_json::from_slice::<Value>(&b).ok())
+        .and_then(|v| v.get("n").and_then(Value::as_u64))
+        .unwrap_or(0)
 }
 
 fn decode_token(token: &str) -> Result<(u64, ObjectKey), SandboxError> {
     let bad = || SandboxError::BadRequest("continue key is not valid".into());
-    let bytes = URL_SAFE_NO_PAD.decode(token.trim_end_matches('=')).map_err(|_| bad())?;
+    let bytes = URL_SAFE_NO_PAD
+        .decode(token.trim_end_matches('='))
+        .map_err(|_| bad())?;
     let v: Value = serde_json::from_slice(&bytes).map_err(|_| bad())?;
     let rv = v.get("rv").and_then(Value::as_u64).ok_or_else(bad)?;
     let ns = v.get("ns").and_then(Value::as_str).ok_or_else(bad)?;
@@ -87,7 +104,10 @@ impl Store {
     /// A page of objects matching the query. Unknown types give 404.
     pub fn list_page(&self, key: &GroupResource, q: &ListQuery) -> Result<ListPage, SandboxError> {
         let st = self.read();
-        let table = st.tables.get(key).ok_or_else(|| SandboxError::not_found(key.to_string(), ""))?;
+        let table = st
+            .tables
+            .get(key)
+            .ok_or_else(|| SandboxError::not_found(key.to_string(), ""))?;
         let (rv, after) = match q.continue_token.as_deref().filter(|t| !t.is_empty()) {
             Some(token) => {
                 let (rv, last) = decode_token(token)?;
@@ -108,10 +128,16 @@ impl Store {
                 .cloned()
                 .into_iter()
                 .collect();
-            return Ok(ListPage { items, resource_version: rv, continue_token: None, remaining_item_count: None });
+            return Ok(ListPage {
+                items,
+                resource_version: rv,
+                continue_token: None,
+                remaining_item_count: None,
+            });
         }
 
-        let matching = scan_from(table, ns, after).filter(|(_, o)| q.labels.matches(o) && q.fields.matches(o));
+        let matching =
+            scan_from(table, ns, after).filter(|(_, o)| q.labels.matches(o) && q.fields.matches(o));
         let mut items = Vec::new();
         let mut last_key = None;
         let mut more_after = false;
@@ -125,12 +151,24 @@ impl Store {
         }
         let (continue_token, remaining_item_count) = match (more_after, last_key) {
             (true, Some(k)) => {
-                let remaining = (!filtered).then(|| scan_from(table, ns, Bound::Excluded(k.clone())).count() as u64);
-                (Some(encode_token(rv, &k)), remaining)
+                let returned = q.continue_token.as_deref().map_or(0, token_count) + items.len() as u64;
+                let remaining = (!filtered).then(|| {
+                    let in_scope = match ns {
+                        None => table.objects.len() as u64,
+                        Some(_) => scan(table, ns).count() as u64,
+                    };
+                    in_scope.saturating_sub(returned)
+                });
+                (Some(encode_token(rv, &k, returned)), remaining)
             }
             _ => (None, None),
         };
-        Ok(ListPage { items, resource_version: rv, continue_token, remaining_item_count })
+        Ok(ListPage {
+            items,
+            resource_version: rv,
+            continue_token,
+            remaining_item_count,
+        })
     }
 }
 
@@ -141,7 +179,9 @@ mod tests {
     #[test]
     fn continue_tokens_round_trip() {
         let key = ("ns".to_string(), "pod-1".to_string());
-        assert_eq!(decode_token(&encode_token(42, &key)).ok(), Some((42, key)));
+        let token = encode_token(42, &key, 500);
+        assert_eq!(decode_token(&token).ok(), Some((42, key)));
+        assert_eq!(token_count(&token), 500);
         assert!(decode_token("not a token").is_err());
     }
 }

@@ -19,34 +19,49 @@ pub fn new_uid() -> String {
 pub fn random_suffix() -> String {
     const ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
     let mut rng = rand::rng();
-    (0..5).map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char).collect()
+    (0..5)
+        .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
+        .collect()
 }
 
 /// `metadata.name`, or empty.
 pub fn name_of(obj: &Value) -> &str {
-    obj.pointer("/metadata/name").and_then(Value::as_str).unwrap_or_default()
+    obj.pointer("/metadata/name")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
 }
 
 /// `metadata.namespace`, or empty.
 pub fn namespace_of(obj: &Value) -> &str {
-    obj.pointer("/metadata/namespace").and_then(Value::as_str).unwrap_or_default()
+    obj.pointer("/metadata/namespace")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
 }
 
 /// `metadata.uid`, or empty.
 pub fn uid_of(obj: &Value) -> &str {
-    obj.pointer("/metadata/uid").and_then(Value::as_str).unwrap_or_default()
+    obj.pointer("/metadata/uid")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
 }
 
 /// The numeric resourceVersion of a stored object (0 if missing or not numeric).
 pub fn resource_version_of(obj: &Value) -> u64 {
-    obj.pointer("/metadata/resourceVersion").and_then(Value::as_str).and_then(|s| s.parse().ok()).unwrap_or(0)
+    obj.pointer("/metadata/resourceVersion")
+        .and_then(Value::as_str)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0)
 }
 
 /// `metadata.finalizers` as strings.
 pub fn finalizers_of(obj: &Value) -> Vec<String> {
     obj.pointer("/metadata/finalizers")
         .and_then(Value::as_array)
-        .map(|f| f.iter().filter_map(|s| s.as_str().map(String::from)).collect())
+        .map(|f| {
+            f.iter()
+                .filter_map(|s| s.as_str().map(String::from))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -54,13 +69,18 @@ pub fn finalizers_of(obj: &Value) -> Vec<String> {
 pub fn owner_uids(obj: &Value) -> Vec<String> {
     obj.pointer("/metadata/ownerReferences")
         .and_then(Value::as_array)
-        .map(|refs| refs.iter().filter_map(|r| r.get("uid").and_then(Value::as_str).map(String::from)).collect())
+        .map(|refs| {
+            refs.iter()
+                .filter_map(|r| r.get("uid").and_then(Value::as_str).map(String::from))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
 /// Whether the object carries a deletionTimestamp.
 pub fn is_deleting(obj: &Value) -> bool {
-    obj.pointer("/metadata/deletionTimestamp").is_some_and(|v| !v.is_null())
+    obj.pointer("/metadata/deletionTimestamp")
+        .is_some_and(|v| !v.is_null())
 }
 
 /// Mutable `metadata`, created if missing or not an object.
@@ -68,13 +88,16 @@ pub fn metadata_mut(obj: &mut Value) -> &mut Map<String, Value> {
     if !obj.is_object() {
         *obj = json!({});
     }
-    let meta = obj.as_object_mut().map(|o| o.entry("metadata").or_insert_with(|| json!({})));
+    let meta = obj
+        .as_object_mut()
+        .map(|o| o.entry("metadata").or_insert_with(|| json!({})));
     match meta {
         Some(m) => {
             if !m.is_object() {
                 *m = json!({});
             }
-            m.as_object_mut().unwrap_or_else(|| unreachable!("metadata was just made an object"))
+            m.as_object_mut()
+                .unwrap_or_else(|| unreachable!("metadata was just made an object"))
         }
         None => unreachable!("obj was just made an object"),
     }
@@ -120,7 +143,9 @@ pub fn validate_name(kind: &str, obj: &Value) -> Result<(), SandboxError> {
     if name.is_empty() {
         causes.push(Cause::required("metadata.name"));
     } else if name.len() > 253
-        || !name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.' || c == ':')
+        || !name.chars().all(|c| {
+            c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.' || c == ':'
+        })
         || !name.starts_with(|c: char| c.is_ascii_alphanumeric())
         || !name.ends_with(|c: char| c.is_ascii_alphanumeric())
     {
@@ -130,12 +155,26 @@ pub fn validate_name(kind: &str, obj: &Value) -> Result<(), SandboxError> {
             "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character",
         ));
     }
-    if causes.is_empty() { Ok(()) } else { Err(SandboxError::Invalid { kind: kind.into(), name: name.into(), causes }) }
+    if causes.is_empty() {
+        Ok(())
+    } else {
+        Err(SandboxError::Invalid {
+            kind: kind.into(),
+            name: name.into(),
+            causes,
+        })
+    }
 }
 
 /// Records a write by `manager` in `metadata.managedFields`: one entry per (manager, operation), updated in
 /// place. `fields` is the `fieldsV1` set the manager now owns.
-pub fn record_manager(obj: &mut Value, manager: &str, operation: &str, api_version: &str, fields: Value) {
+pub fn record_manager(
+    obj: &mut Value,
+    manager: &str,
+    operation: &str,
+    api_version: &str,
+    fields: Value,
+) {
     let entry = json!({
         "manager": manager,
         "operation": operation,

@@ -109,7 +109,8 @@ impl Store {
         }
         let namespaces = GroupResource::core("namespaces");
         for ns in ["default", "kube-system", "kube-public", "kube-node-lease"] {
-            let obj = serde_json::json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}});
+            let obj = serde_json::json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns},
+                "spec": {"finalizers": ["kubernetes"]}, "status": {"phase": "Active"}});
             // Cannot fail on a fresh store: the names are valid and unique.
             let _ = store.create(&namespaces, obj, &WriteOptions::default());
         }
@@ -119,16 +120,23 @@ impl Store {
     /// A store with no types at all (tests of the store itself).
     pub fn empty() -> Self {
         let (types_tx, _) = broadcast::channel(16);
-        Self { state: Arc::new(RwLock::new(State::default())), types_tx }
+        Self {
+            state: Arc::new(RwLock::new(State::default())),
+            types_tx,
+        }
     }
 
     pub(crate) fn read(&self) -> RwLockReadGuard<'_, State> {
         // A panic while holding the lock leaves plain data behind; keep serving rather than poisoning forever.
-        self.state.read().unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.state
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     pub(crate) fn write(&self) -> RwLockWriteGuard<'_, State> {
-        self.state.write().unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.state
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// Registers (or replaces, e.g. when a CRD changes) a resource type. Existing objects are kept.
@@ -136,7 +144,10 @@ impl Store {
         let mut st = self.write();
         let key = t.group_resource();
         let floor = st.rv;
-        st.tables.entry(key.clone()).or_insert_with(|| Table { objects: BTreeMap::new(), events: EventLog::new(floor) });
+        st.tables.entry(key.clone()).or_insert_with(|| Table {
+            objects: BTreeMap::new(),
+            events: EventLog::new(floor),
+        });
         st.types.insert(key, t);
         st.types_changed += 1;
         drop(st);
@@ -170,12 +181,20 @@ impl Store {
 
     /// The type served at `/apis/{group}/{version}/{plural}` (or `/api/v1/{plural}` with an empty group).
     pub fn resolve(&self, group: &str, version: &str, plural: &str) -> Option<ResourceType> {
-        self.read().types.get(&GroupResource::new(group, plural)).filter(|t| t.serves(version)).cloned()
+        self.read()
+            .types
+            .get(&GroupResource::new(group, plural))
+            .filter(|t| t.serves(version))
+            .cloned()
     }
 
     /// The type of a kind in a group (e.g. to follow an ownerReference).
     pub fn resolve_kind(&self, group: &str, kind: &str) -> Option<ResourceType> {
-        self.read().types.values().find(|t| t.group == group && t.kind == kind).cloned()
+        self.read()
+            .types
+            .values()
+            .find(|t| t.group == group && t.kind == kind)
+            .cloned()
     }
 
     /// The current (latest) resourceVersion.
@@ -184,9 +203,17 @@ impl Store {
     }
 
     /// One object. Errors with 404 when it (or the type) does not exist.
-    pub fn get(&self, key: &GroupResource, namespace: Option<&str>, name: &str) -> Result<Arc<Value>, SandboxError> {
+    pub fn get(
+        &self,
+        key: &GroupResource,
+        namespace: Option<&str>,
+        name: &str,
+    ) -> Result<Arc<Value>, SandboxError> {
         let st = self.read();
-        let table = st.tables.get(key).ok_or_else(|| SandboxError::not_found(key.to_string(), name))?;
+        let table = st
+            .tables
+            .get(key)
+            .ok_or_else(|| SandboxError::not_found(key.to_string(), name))?;
         table
             .objects
             .get(&(namespace.unwrap_or_default().to_string(), name.to_string()))
@@ -196,10 +223,20 @@ impl Store {
 
     /// All objects of a type, optionally in one namespace, matching a label selector. For paging and field
     /// selectors use [`Store::list_page`].
-    pub fn list(&self, key: &GroupResource, namespace: Option<&str>, selector: &LabelSelector) -> Vec<Arc<Value>> {
+    pub fn list(
+        &self,
+        key: &GroupResource,
+        namespace: Option<&str>,
+        selector: &LabelSelector,
+    ) -> Vec<Arc<Value>> {
         let st = self.read();
-        let Some(table) = st.tables.get(key) else { return Vec::new() };
-        list::scan(table, namespace).filter(|(_, o)| selector.matches(o)).map(|(_, o)| o.clone()).collect()
+        let Some(table) = st.tables.get(key) else {
+            return Vec::new();
+        };
+        list::scan(table, namespace)
+            .filter(|(_, o)| selector.matches(o))
+            .map(|(_, o)| o.clone())
+            .collect()
     }
 
     /// Number of objects of a type (all namespaces).
@@ -207,11 +244,27 @@ impl Store {
         self.read().tables.get(key).map_or(0, |t| t.objects.len())
     }
 
+    /// Compacts every type's event history up to the current version, as etcd compaction does: a watch
+    /// from any earlier resourceVersion then gets 410 Gone and the client must list again.
+    pub fn compact(&self) {
+        let mut st = self.write();
+        let rv = st.rv;
+        for table in st.tables.values_mut() {
+            table.events.compact(rv);
+        }
+    }
+
     /// Live events of one type from now on. A receiver that lags more than the channel capacity gets
     /// `RecvError::Lagged` and should re-list.
-    pub fn subscribe(&self, key: &GroupResource) -> Result<broadcast::Receiver<Arc<WatchEvent>>, SandboxError> {
+    pub fn subscribe(
+        &self,
+        key: &GroupResource,
+    ) -> Result<broadcast::Receiver<Arc<WatchEvent>>, SandboxError> {
         let st = self.read();
-        let table = st.tables.get(key).ok_or_else(|| SandboxError::not_found(key.to_string(), ""))?;
+        let table = st
+            .tables
+            .get(key)
+            .ok_or_else(|| SandboxError::not_found(key.to_string(), ""))?;
         Ok(table.events.subscribe())
     }
 
@@ -225,7 +278,10 @@ impl Store {
         since: Option<u64>,
     ) -> Result<Subscription, SandboxError> {
         let st = self.read();
-        let table = st.tables.get(key).ok_or_else(|| SandboxError::not_found(key.to_string(), ""))?;
+        let table = st
+            .tables
+            .get(key)
+            .ok_or_else(|| SandboxError::not_found(key.to_string(), ""))?;
         let live = table.events.subscribe();
         let replay = match since {
             Some(rv) => table.events.since(rv).ok_or_else(|| {
@@ -241,7 +297,11 @@ impl Store {
                 })
                 .collect(),
         };
-        Ok(Subscription { replay, live, start_version: st.rv })
+        Ok(Subscription {
+            replay,
+            live,
+            start_version: st.rv,
+        })
     }
 }
 

@@ -14,7 +14,10 @@ pub struct GroupResource {
 impl GroupResource {
     /// Builds a key from group and plural.
     pub fn new(group: impl Into<String>, resource: impl Into<String>) -> Self {
-        Self { group: group.into(), resource: resource.into() }
+        Self {
+            group: group.into(),
+            resource: resource.into(),
+        }
     }
 
     /// Core-group shorthand: `GroupResource::core("pods")`.
@@ -26,7 +29,11 @@ impl GroupResource {
 impl fmt::Display for GroupResource {
     /// `pods` or `deployments.apps`: the form the API server uses in error messages.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.group.is_empty() { write!(f, "{}", self.resource) } else { write!(f, "{}.{}", self.resource, self.group) }
+        if self.group.is_empty() {
+            write!(f, "{}", self.resource)
+        } else {
+            write!(f, "{}.{}", self.resource, self.group)
+        }
     }
 }
 
@@ -78,7 +85,16 @@ pub struct ResourceType {
 }
 
 /// The verbs of an ordinary read-write resource.
-pub const ALL_VERBS: [&str; 8] = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
+pub const ALL_VERBS: [&str; 8] = [
+    "create",
+    "delete",
+    "deletecollection",
+    "get",
+    "list",
+    "patch",
+    "update",
+    "watch",
+];
 
 impl ResourceType {
     /// A stored, read-write resource type with all verbs and no subresources; refine with the builder methods.
@@ -113,7 +129,7 @@ impl ResourceType {
     }
 
     /// Adds subresources.
-    pub fn sub(mut self, subs: &[&str]) -> Self {
+    pub fn with_subresources(mut self, subs: &[&str]) -> Self {
         self.subresources.extend(subs.iter().map(|s| s.to_string()));
         self
     }
@@ -131,7 +147,11 @@ impl ResourceType {
 
     /// `apiVersion` for a version: `v1` or `apps/v1`.
     pub fn api_version_for(&self, version: &str) -> String {
-        if self.group.is_empty() { version.to_string() } else { format!("{}/{}", self.group, version) }
+        if self.group.is_empty() {
+            version.to_string()
+        } else {
+            format!("{}/{}", self.group, version)
+        }
     }
 
     /// `apiVersion` of the storage version.
@@ -151,6 +171,10 @@ impl ResourceType {
 
     /// `Deployment.apps`: the qualified kind used in 422 messages.
     pub fn qualified_kind(&self) -> String {
-        if self.group.is_empty() { self.kind.clone() } else { format!("{}.{}", self.kind, self.group) }
+        if self.group.is_empty() {
+            self.kind.clone()
+        } else {
+            format!("{}.{}", self.kind, self.group)
+        }
     }
 }

@@ -53,7 +53,10 @@ pub struct WatchEvent {
 impl WatchEvent {
     /// Namespace of the object (`""` for cluster-scoped ones).
     pub fn namespace(&self) -> &str {
-        self.object.pointer("/metadata/namespace").and_then(Value::as_str).unwrap_or_default()
+        self.object
+            .pointer("/metadata/namespace")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
     }
 }
 
@@ -81,7 +84,11 @@ pub(crate) struct EventLog {
 impl EventLog {
     pub(crate) fn new(floor: u64) -> Self {
         let (tx, _) = broadcast::channel(LIVE_CHANNEL_CAPACITY);
-        Self { history: VecDeque::new(), floor, tx }
+        Self {
+            history: VecDeque::new(),
+            floor,
+            tx,
+        }
     }
 
     pub(crate) fn publish(&mut self, event: WatchEvent) {
@@ -96,6 +103,12 @@ impl EventLog {
         let _ = self.tx.send(event);
     }
 
+    /// Forgets every event up to `rv` (etcd compaction): older watches get 410 Gone.
+    pub(crate) fn compact(&mut self, rv: u64) {
+        self.history.retain(|e| e.resource_version > rv);
+        self.floor = self.floor.max(rv);
+    }
+
     pub(crate) fn subscribe(&self) -> broadcast::Receiver<Arc<WatchEvent>> {
         self.tx.subscribe()
     }
@@ -105,7 +118,9 @@ impl EventLog {
         if since < self.floor {
             return None;
         }
-        let start = self.history.partition_point(|e| e.resource_version <= since);
+        let start = self
+            .history
+            .partition_point(|e| e.resource_version <= since);
         Some(self.history.range(start..).cloned().collect())
     }
 }
@@ -115,7 +130,11 @@ mod tests {
     use super::*;
 
     fn event(rv: u64) -> WatchEvent {
-        WatchEvent { event_type: EventType::Added, object: Arc::new(Value::Null), resource_version: rv }
+        WatchEvent {
+            event_type: EventType::Added,
+            object: Arc::new(Value::Null),
+            resource_version: rv,
+        }
     }
 
     #[test]
@@ -124,7 +143,12 @@ mod tests {
         for rv in 11..=15 {
             log.publish(event(rv));
         }
-        let newer: Vec<u64> = log.since(13).unwrap_or_default().iter().map(|e| e.resource_version).collect();
+        let newer: Vec<u64> = log
+            .since(13)
+            .unwrap_or_default()
+            .iter()
+            .map(|e| e.resource_version)
+            .collect();
         assert_eq!(newer, vec![14, 15]);
         assert_eq!(log.since(10).map(|v| v.len()), Some(5));
         assert!(log.since(9).is_none());

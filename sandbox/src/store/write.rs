@@ -28,7 +28,10 @@ pub struct WriteOptions {
 impl WriteOptions {
     /// Options naming a field manager (what controllers should use).
     pub fn manager(name: &str) -> Self {
-        Self { field_manager: Some(name.into()), ..Self::default() }
+        Self {
+            field_manager: Some(name.into()),
+            ..Self::default()
+        }
     }
 }
 
@@ -46,13 +49,23 @@ pub(crate) enum UpdateScope {
 impl Store {
     /// Creates an object. The namespace comes from `metadata.namespace` (required for namespaced types);
     /// `metadata.generateName` is honoured. Returns the stored object.
-    pub fn create(&self, key: &GroupResource, obj: Value, opts: &WriteOptions) -> Result<Arc<Value>, SandboxError> {
+    pub fn create(
+        &self,
+        key: &GroupResource,
+        obj: Value,
+        opts: &WriteOptions,
+    ) -> Result<Arc<Value>, SandboxError> {
         self.write().create(key, obj, opts)
     }
 
     /// Replaces an object (PUT semantics). A non-empty `metadata.resourceVersion` must match the stored one
     /// (409 Conflict otherwise). For types with a status subresource the stored status is kept.
-    pub fn update(&self, key: &GroupResource, obj: Value, opts: &WriteOptions) -> Result<Arc<Value>, SandboxError> {
+    pub fn update(
+        &self,
+        key: &GroupResource,
+        obj: Value,
+        opts: &WriteOptions,
+    ) -> Result<Arc<Value>, SandboxError> {
         self.write().update(key, obj, opts, UpdateScope::Main)
     }
 
@@ -84,14 +97,21 @@ impl Store {
         let mut obj = (*st.get_locked(key, namespace.unwrap_or_default(), name)?).clone();
         f(&mut obj)?;
         // The closure cannot cause a conflict: pin the version it started from.
-        let rv = st.get_locked(key, namespace.unwrap_or_default(), name).map(|o| meta::resource_version_of(&o))?;
+        let rv = st
+            .get_locked(key, namespace.unwrap_or_default(), name)
+            .map(|o| meta::resource_version_of(&o))?;
         meta::set_resource_version(&mut obj, rv);
         st.update(key, obj, opts, UpdateScope::Everything)
     }
 }
 
 impl State {
-    pub(crate) fn get_locked(&self, key: &GroupResource, ns: &str, name: &str) -> Result<Arc<Value>, SandboxError> {
+    pub(crate) fn get_locked(
+        &self,
+        key: &GroupResource,
+        ns: &str,
+        name: &str,
+    ) -> Result<Arc<Value>, SandboxError> {
         self.tables
             .get(key)
             .and_then(|t| t.objects.get(&(ns.to_string(), name.to_string())))
@@ -106,13 +126,27 @@ impl State {
 
     /// Inserts or replaces `obj` under `key` and publishes the event; keeps the owner index in step.
     pub(crate) fn put(&mut self, key: &GroupResource, obj: Arc<Value>, event_type: EventType) {
-        let okey: ObjectKey = (meta::namespace_of(&obj).to_string(), meta::name_of(&obj).to_string());
+        let okey: ObjectKey = (
+            meta::namespace_of(&obj).to_string(),
+            meta::name_of(&obj).to_string(),
+        );
         let rv = meta::resource_version_of(&obj);
-        let Some(table) = self.tables.get_mut(key) else { return };
+        let Some(table) = self.tables.get_mut(key) else {
+            return;
+        };
         let old = table.objects.insert(okey.clone(), obj.clone());
-        table.events.publish(WatchEvent { event_type, object: obj.clone(), resource_version: rv });
-        let oref = ObjectRef { resource: key.clone(), namespace: okey.0, name: okey.1 };
-        self.uids.insert(meta::uid_of(&obj).to_string(), oref.clone());
+        table.events.publish(WatchEvent {
+            event_type,
+            object: obj.clone(),
+            resource_version: rv,
+        });
+        let oref = ObjectRef {
+            resource: key.clone(),
+            namespace: okey.0,
+            name: okey.1,
+        };
+        self.uids
+            .insert(meta::uid_of(&obj).to_string(), oref.clone());
         if let Some(old) = old {
             for uid in meta::owner_uids(&old) {
                 if let Some(deps) = self.dependents.get_mut(&uid) {
@@ -125,7 +159,12 @@ impl State {
         }
     }
 
-    fn create(&mut self, key: &GroupResource, mut obj: Value, opts: &WriteOptions) -> Result<Arc<Value>, SandboxError> {
+    fn create(
+        &mut self,
+        key: &GroupResource,
+        mut obj: Value,
+        opts: &WriteOptions,
+    ) -> Result<Arc<Value>, SandboxError> {
         let t = self
             .types
             .get(key)
@@ -133,7 +172,10 @@ impl State {
             .ok_or_else(|| SandboxError::not_found(key.to_string(), meta::name_of(&obj)))?;
         {
             let m = metadata_mut(&mut obj);
-            let has_name = m.get("name").and_then(Value::as_str).is_some_and(|n| !n.is_empty());
+            let has_name = m
+                .get("name")
+                .and_then(Value::as_str)
+                .is_some_and(|n| !n.is_empty());
             if !has_name && let Some(prefix) = m.get("generateName").and_then(Value::as_str) {
                 let name = format!("{prefix}{}", meta::random_suffix());
                 m.insert("name".into(), Value::String(name));
@@ -144,14 +186,23 @@ impl State {
         let name = meta::name_of(&obj).to_string();
         if t.namespaced {
             if ns.is_empty() {
-                return Err(SandboxError::BadRequest("the namespace of the object must be set".into()));
+                return Err(SandboxError::BadRequest(
+                    "the namespace of the object must be set".into(),
+                ));
             }
             self.check_namespace_open(&ns)?;
         } else {
             metadata_mut(&mut obj).remove("namespace");
         }
-        if self.tables.get(key).is_some_and(|tb| tb.objects.contains_key(&(ns.clone(), name.clone()))) {
-            return Err(SandboxError::AlreadyExists { resource: key.to_string(), name });
+        if self
+            .tables
+            .get(key)
+            .is_some_and(|tb| tb.objects.contains_key(&(ns.clone(), name.clone())))
+        {
+            return Err(SandboxError::AlreadyExists {
+                resource: key.to_string(),
+                name,
+            });
         }
         if let Some(o) = obj.as_object_mut() {
             o.insert("apiVersion".into(), Value::String(t.api_version()));
@@ -159,7 +210,12 @@ impl State {
         }
         let has_spec = obj.get("spec").is_some();
         let m = metadata_mut(&mut obj);
-        for server_owned in ["deletionTimestamp", "deletionGracePeriodSeconds", "resourceVersion", "managedFields"] {
+        for server_owned in [
+            "deletionTimestamp",
+            "deletionGracePeriodSeconds",
+            "resourceVersion",
+            "managedFields",
+        ] {
             m.remove(server_owned);
         }
         m.insert("uid".into(), Value::String(meta::new_uid()));
@@ -168,7 +224,10 @@ impl State {
             m.insert("generation".into(), Value::from(1));
         }
         if let Some(manager) = &opts.field_manager {
-            let fields = opts.applied_fields.clone().unwrap_or_else(|| crate::managed::fields_of(&obj, t.has_status()));
+            let fields = opts
+                .applied_fields
+                .clone()
+                .unwrap_or_else(|| crate::managed::fields_of(&obj, t.has_status()));
             let op = if opts.apply { "Apply" } else { "Update" };
             meta::record_manager(&mut obj, manager, op, &t.api_version(), fields);
         }
@@ -209,11 +268,24 @@ impl State {
             .get(key)
             .cloned()
             .ok_or_else(|| SandboxError::not_found(key.to_string(), meta::name_of(&obj)))?;
-        let ns = if t.namespaced { meta::namespace_of(&obj).to_string() } else { String::new() };
+        let ns = if t.namespaced {
+            meta::namespace_of(&obj).to_string()
+        } else {
+            String::new()
+        };
         let name = meta::name_of(&obj).to_string();
         let old = self.get_locked(key, &ns, &name)?;
-        let sent_rv = obj.pointer("/metadata/resourceVersion").and_then(Value::as_str).unwrap_or_default();
-        if !sent_rv.is_empty() && sent_rv != old.pointer("/metadata/resourceVersion").and_then(Value::as_str).unwrap_or_default() {
+        let sent_rv = obj
+            .pointer("/metadata/resourceVersion")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        if !sent_rv.is_empty()
+            && sent_rv
+                != old
+                    .pointer("/metadata/resourceVersion")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+        {
             return Err(SandboxError::stale(key.to_string(), name));
         }
         match scope {
@@ -242,11 +314,21 @@ impl State {
             o.insert("kind".into(), Value::String(t.kind.clone()));
         }
         // Fields only the server may set are carried over from the stored object.
-        let old_meta = old.get("metadata").and_then(Value::as_object).cloned().unwrap_or_default();
+        let old_meta = old
+            .get("metadata")
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default();
         let generation = old_meta.get("generation").and_then(Value::as_i64);
         let bump = meta::desired_state_changed(&old, &obj);
         let m = metadata_mut(&mut obj);
-        for carried in ["uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "managedFields"] {
+        for carried in [
+            "uid",
+            "creationTimestamp",
+            "deletionTimestamp",
+            "deletionGracePeriodSeconds",
+            "managedFields",
+        ] {
             match old_meta.get(carried) {
                 Some(v) => m.insert(carried.into(), v.clone()),
                 None => m.remove(carried),
@@ -265,10 +347,9 @@ impl State {
             m.insert("managedFields".into(), managed.clone());
         }
         if let Some(manager) = &opts.field_manager {
-            let fields = opts
-                .applied_fields
-                .clone()
-                .unwrap_or_else(|| crate::managed::changed_fields(&old, &obj, scope == UpdateScope::Status));
+            let fields = opts.applied_fields.clone().unwrap_or_else(|| {
+                crate::managed::changed_fields(&old, &obj, scope == UpdateScope::Status)
+            });
             let op = if opts.apply { "Apply" } else { "Update" };
             meta::record_manager(&mut obj, manager, op, &t.api_version(), fields);
         }

@@ -21,13 +21,28 @@ pub struct Column {
 
 impl Column {
     const fn new(name: &'static str, cell: fn(&Value) -> Value) -> Self {
-        Self { name, type_: "string", priority: 0, cell }
+        Self {
+            name,
+            type_: "string",
+            priority: 0,
+            cell,
+        }
     }
     const fn wide(name: &'static str, cell: fn(&Value) -> Value) -> Self {
-        Self { name, type_: "string", priority: 1, cell }
+        Self {
+            name,
+            type_: "string",
+            priority: 1,
+            cell,
+        }
     }
     const fn int(name: &'static str, cell: fn(&Value) -> Value) -> Self {
-        Self { name, type_: "integer", priority: 0, cell }
+        Self {
+            name,
+            type_: "integer",
+            priority: 0,
+            cell,
+        }
     }
 }
 
@@ -37,11 +52,16 @@ pub fn table(rt: &ResourceType, items: &[Arc<Value>], list_meta: Value, params: 
     let row_object = |o: &Value| match include {
         "Object" => o.clone(),
         "None" => Value::Null,
-        _ => json!({"kind": "PartialObjectMetadata", "apiVersion": "meta.k8s.io/v1", "metadata": o.get("metadata")}),
+        _ => {
+            json!({"kind": "PartialObjectMetadata", "apiVersion": "meta.k8s.io/v1", "metadata": o.get("metadata")})
+        }
     };
     let (defs, rows): (Vec<Value>, Vec<Value>) = if rt.printer_columns.is_empty() {
         let cols = columns::for_kind(rt);
-        let defs = cols.iter().map(|c| column_def(c.name, c.type_, c.priority)).collect();
+        let defs = cols
+            .iter()
+            .map(|c| column_def(c.name, c.type_, c.priority))
+            .collect();
         let rows = items
             .iter()
             .map(|o| json!({"cells": cols.iter().map(|c| (c.cell)(o)).collect::<Vec<_>>(), "object": row_object(o)}))
@@ -49,14 +69,22 @@ pub fn table(rt: &ResourceType, items: &[Arc<Value>], list_meta: Value, params: 
         (defs, rows)
     } else {
         let mut defs = vec![column_def("Name", "string", 0)];
-        defs.extend(rt.printer_columns.iter().map(|c| column_def(&c.name, &c.type_, c.priority)));
+        defs.extend(
+            rt.printer_columns
+                .iter()
+                .map(|c| column_def(&c.name, &c.type_, c.priority)),
+        );
         let rows = items
             .iter()
             .map(|o| {
                 let mut cells = vec![json!(crate::store::name_of(o))];
                 cells.extend(rt.printer_columns.iter().map(|c| {
                     let v = json_path(o, &c.json_path);
-                    if c.type_ == "date" { json!(age(v.as_str().unwrap_or_default())) } else { v }
+                    if c.type_ == "date" {
+                        json!(age(v.as_str().unwrap_or_default()))
+                    } else {
+                        v
+                    }
                 }));
                 json!({"cells": cells, "object": row_object(o)})
             })
@@ -76,7 +104,11 @@ fn column_def(name: &str, type_: &str, priority: i64) -> Value {
 /// `.status.conditions[?(@.type=="Ready")].status`.
 pub fn json_path(obj: &Value, path: &str) -> Value {
     let mut cur = obj.clone();
-    let path = path.trim().trim_start_matches('{').trim_end_matches('}').trim_start_matches('.');
+    let path = path
+        .trim()
+        .trim_start_matches('{')
+        .trim_end_matches('}')
+        .trim_start_matches('.');
     for part in split_path(path) {
         let (field, index) = match part.find('[') {
             Some(i) => (&part[..i], Some(part[i + 1..].trim_end_matches(']'))),
@@ -91,9 +123,20 @@ pub fn json_path(obj: &Value, path: &str) -> Value {
                     let filter = filter.trim_end_matches(')');
                     let (k, v) = filter.split_once("==").unwrap_or((filter, ""));
                     let v = v.trim_matches(|c| c == '"' || c == '\'');
-                    cur.as_array().and_then(|a| a.iter().find(|i| i.get(k).and_then(Value::as_str) == Some(v))).cloned().unwrap_or(Value::Null)
+                    cur.as_array()
+                        .and_then(|a| {
+                            a.iter()
+                                .find(|i| i.get(k).and_then(Value::as_str) == Some(v))
+                        })
+                        .cloned()
+                        .unwrap_or(Value::Null)
                 }
-                None => index.parse::<usize>().ok().and_then(|i| cur.get(i)).cloned().unwrap_or(Value::Null),
+                None => index
+                    .parse::<usize>()
+                    .ok()
+                    .and_then(|i| cur.get(i))
+                    .cloned()
+                    .unwrap_or(Value::Null),
             };
         }
     }
@@ -160,6 +203,9 @@ mod tests {
         let o = json!({"spec": {"replicas": 3}, "status": {"conditions": [{"type": "A", "status": "x"}, {"type": "Ready", "status": "True"}]}});
         assert_eq!(json_path(&o, ".spec.replicas"), json!(3));
         assert_eq!(json_path(&o, ".status.conditions[0].type"), json!("A"));
-        assert_eq!(json_path(&o, ".status.conditions[?(@.type==\"Ready\")].status"), json!("True"));
+        assert_eq!(
+            json_path(&o, ".status.conditions[?(@.type==\"Ready\")].status"),
+            json!("True")
+        );
     }
 }

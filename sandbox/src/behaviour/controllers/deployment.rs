@@ -41,20 +41,31 @@ pub struct DeploymentController {
 
 impl DeploymentController {
     pub fn new(store: Store) -> Self {
-        Self { recorder: EventRecorder::new(store.clone(), MANAGER), store }
+        Self {
+            recorder: EventRecorder::new(store.clone(), MANAGER),
+            store,
+        }
     }
 
     pub fn watches() -> Vec<(GroupResource, KeyMapper)> {
         fn rs_owner(e: &WatchEvent) -> Vec<Key> {
             owner_key(e, "Deployment")
         }
-        vec![(kinds::deployments(), own_key), (kinds::replica_sets(), rs_owner)]
+        vec![
+            (kinds::deployments(), own_key),
+            (kinds::replica_sets(), rs_owner),
+        ]
     }
 
     fn set_replicas(&self, deploy: &Value, rs: &Value, to: i64, revision: Option<i64>) {
         let from = replicas(rs);
         let desired = replicas(deploy);
-        let surge = resolve(deploy.pointer("/spec/strategy/rollingUpdate/maxSurge"), desired, true, 25);
+        let surge = resolve(
+            deploy.pointer("/spec/strategy/rollingUpdate/maxSurge"),
+            desired,
+            true,
+            25,
+        );
         let written = self.store.modify(
             &kinds::replica_sets(),
             Some(object::namespace(rs)),
@@ -65,8 +76,10 @@ impl DeploymentController {
                 if !annotations.is_object() {
                     *annotations = json!({});
                 }
-                annotations["deployment.kubernetes.io/desired-replicas"] = json!(desired.to_string());
-                annotations["deployment.kubernetes.io/max-replicas"] = json!((desired + surge).to_string());
+                annotations["deployment.kubernetes.io/desired-replicas"] =
+                    json!(desired.to_string());
+                annotations["deployment.kubernetes.io/max-replicas"] =
+                    json!((desired + surge).to_string());
                 if let Some(r) = revision {
                     annotations[REVISION] = json!(r.to_string());
                 }
@@ -76,20 +89,44 @@ impl DeploymentController {
         );
         if written.is_ok() && from != to {
             let verb = if to > from { "up" } else { "down" };
-            let message = format!("Scaled {verb} replica set {} from {from} to {to}", object::name(rs));
-            self.recorder.record(deploy, EventType::Normal, "ScalingReplicaSet", &message);
+            let message = format!(
+                "Scaled {verb} replica set {} from {from} to {to}",
+                object::name(rs)
+            );
+            self.recorder
+                .record(deploy, EventType::Normal, "ScalingReplicaSet", &message);
         }
     }
 
-    fn create_replica_set(&self, deploy: &Value, hash: &str, revision: i64, count: i64) -> Option<Arc<Value>> {
-        let mut template = deploy.pointer("/spec/template").cloned().unwrap_or_else(|| json!({}));
+    fn create_replica_set(
+        &self,
+        deploy: &Value,
+        hash: &str,
+        revision: i64,
+        count: i64,
+    ) -> Option<Arc<Value>> {
+        let mut template = deploy
+            .pointer("/spec/template")
+            .cloned()
+            .unwrap_or_else(|| json!({}));
         template["metadata"]["labels"][TEMPLATE_HASH_LABEL] = json!(hash);
-        let mut selector = deploy.pointer("/spec/selector").cloned().unwrap_or_else(|| json!({}));
+        let mut selector = deploy
+            .pointer("/spec/selector")
+            .cloned()
+            .unwrap_or_else(|| json!({}));
         selector["matchLabels"][TEMPLATE_HASH_LABEL] = json!(hash);
-        let mut labels = template.pointer("/metadata/labels").cloned().unwrap_or_else(|| json!({}));
+        let mut labels = template
+            .pointer("/metadata/labels")
+            .cloned()
+            .unwrap_or_else(|| json!({}));
         labels[TEMPLATE_HASH_LABEL] = json!(hash);
         let desired = replicas(deploy);
-        let surge = resolve(deploy.pointer("/spec/strategy/rollingUpdate/maxSurge"), desired, true, 25);
+        let surge = resolve(
+            deploy.pointer("/spec/strategy/rollingUpdate/maxSurge"),
+            desired,
+            true,
+            25,
+        );
         let rs = json!({
             "apiVersion": "apps/v1",
             "kind": "ReplicaSet",
@@ -111,10 +148,17 @@ impl DeploymentController {
                 "template": template,
             },
         });
-        let created = self.store.create(&kinds::replica_sets(), rs, &WriteOptions::manager(MANAGER)).ok()?;
+        let created = self
+            .store
+            .create(&kinds::replica_sets(), rs, &WriteOptions::manager(MANAGER))
+            .ok()?;
         if count > 0 {
-            let message = format!("Scaled up replica set {} from 0 to {count}", object::name(&created));
-            self.recorder.record(deploy, EventType::Normal, "ScalingReplicaSet", &message);
+            let message = format!(
+                "Scaled up replica set {} from 0 to {count}",
+                object::name(&created)
+            );
+            self.recorder
+                .record(deploy, EventType::Normal, "ScalingReplicaSet", &message);
         }
         Some(created)
     }
@@ -123,20 +167,34 @@ impl DeploymentController {
     fn roll(&self, deploy: &Value, sets: &[Arc<Value>]) -> (Option<Arc<Value>>, Vec<Arc<Value>>) {
         let hash = template_hash(deploy.pointer("/spec/template").unwrap_or(&Value::Null));
         let (mut current, mut olds): (Vec<Arc<Value>>, Vec<Arc<Value>>) =
-            sets.iter().cloned().partition(|rs| rs.pointer("/metadata/labels").and_then(|l| l.get(TEMPLATE_HASH_LABEL)).and_then(Value::as_str) == Some(hash.as_str()));
+            sets.iter().cloned().partition(|rs| {
+                rs.pointer("/metadata/labels")
+                    .and_then(|l| l.get(TEMPLATE_HASH_LABEL))
+                    .and_then(Value::as_str)
+                    == Some(hash.as_str())
+            });
         olds.sort_by_key(|rs| revision_of(rs));
         let desired = replicas(deploy);
-        let paused = deploy.pointer("/spec/paused").and_then(Value::as_bool).unwrap_or(false);
+        let paused = deploy
+            .pointer("/spec/paused")
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
         let max_revision = sets.iter().map(|rs| revision_of(rs)).max().unwrap_or(0);
         let mut current = current.pop();
         if paused {
             return (current, olds);
         }
         let recreate = object::str_at(deploy, "/spec/strategy/type") == Some("Recreate");
-        let olds_active = olds.iter().any(|rs| replicas(rs) > 0 || status_int(rs, "replicas") > 0);
+        let olds_active = olds
+            .iter()
+            .any(|rs| replicas(rs) > 0 || status_int(rs, "replicas") > 0);
         let current_revision = current.as_ref().map(|rs| revision_of(rs)).unwrap_or(0);
         // A template seen before (rollback) becomes the newest revision again.
-        let revision = if current.is_none() || current_revision < max_revision { Some(max_revision + 1) } else { None };
+        let revision = if current.is_none() || current_revision < max_revision {
+            Some(max_revision + 1)
+        } else {
+            None
+        };
         if recreate {
             for rs in &olds {
                 if replicas(rs) > 0 {
@@ -152,12 +210,32 @@ impl DeploymentController {
             }
             return (current, olds);
         }
-        let surge = resolve(deploy.pointer("/spec/strategy/rollingUpdate/maxSurge"), desired, true, 25);
-        let unavailable = resolve(deploy.pointer("/spec/strategy/rollingUpdate/maxUnavailable"), desired, false, 25);
-        let counts = |rs: &Value| SetCounts { replicas: replicas(rs), available: status_int(rs, "availableReplicas").min(replicas(rs)) };
-        let new_counts = current.as_deref().map_or(SetCounts { replicas: 0, available: 0 }, counts);
+        let surge = resolve(
+            deploy.pointer("/spec/strategy/rollingUpdate/maxSurge"),
+            desired,
+            true,
+            25,
+        );
+        let unavailable = resolve(
+            deploy.pointer("/spec/strategy/rollingUpdate/maxUnavailable"),
+            desired,
+            false,
+            25,
+        );
+        let counts = |rs: &Value| SetCounts {
+            replicas: replicas(rs),
+            available: status_int(rs, "availableReplicas").min(replicas(rs)),
+        };
+        let new_counts = current.as_deref().map_or(
+            SetCounts {
+                replicas: 0,
+                available: 0,
+            },
+            counts,
+        );
         let old_counts: Vec<SetCounts> = olds.iter().map(|rs| counts(rs)).collect();
-        let (new_target, old_targets) = rolling_step(desired, surge, unavailable, new_counts, &old_counts);
+        let (new_target, old_targets) =
+            rolling_step(desired, surge, unavailable, new_counts, &old_counts);
         match &current {
             Some(rs) => {
                 if replicas(rs) != new_target || revision.is_some() {
@@ -176,10 +254,20 @@ impl DeploymentController {
 
     /// Deletes retired ReplicaSets beyond `revisionHistoryLimit` (default 10), oldest first.
     fn prune_history(&self, deploy: &Value, olds: &[Arc<Value>]) {
-        let limit = object::int_at(deploy, "/spec/revisionHistoryLimit").unwrap_or(10).max(0) as usize;
-        let retired: Vec<&Arc<Value>> = olds.iter().filter(|rs| replicas(rs) == 0 && status_int(rs, "replicas") == 0).collect();
+        let limit = object::int_at(deploy, "/spec/revisionHistoryLimit")
+            .unwrap_or(10)
+            .max(0) as usize;
+        let retired: Vec<&Arc<Value>> = olds
+            .iter()
+            .filter(|rs| replicas(rs) == 0 && status_int(rs, "replicas") == 0)
+            .collect();
         for rs in retired.iter().take(retired.len().saturating_sub(limit)) {
-            let _ = self.store.delete(&kinds::replica_sets(), Some(object::namespace(rs)), object::name(rs), &DeleteOptions::default());
+            let _ = self.store.delete(
+                &kinds::replica_sets(),
+                Some(object::namespace(rs)),
+                object::name(rs),
+                &DeleteOptions::default(),
+            );
         }
     }
 
@@ -190,31 +278,81 @@ impl DeploymentController {
         let ready = sum("readyReplicas");
         let available = sum("availableReplicas");
         let updated = current.map_or(0, |rs| status_int(rs, "replicas"));
-        let unavailable_allowed = resolve(deploy.pointer("/spec/strategy/rollingUpdate/maxUnavailable"), desired, false, 25);
-        let paused = deploy.pointer("/spec/paused").and_then(Value::as_bool).unwrap_or(false);
+        let unavailable_allowed = resolve(
+            deploy.pointer("/spec/strategy/rollingUpdate/maxUnavailable"),
+            desired,
+            false,
+            25,
+        );
+        let paused = deploy
+            .pointer("/spec/paused")
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
         let complete = updated == desired && total == desired && available >= desired;
         let now = now_rfc3339();
-        let previous = deploy.pointer("/status/conditions").and_then(Value::as_array).cloned().unwrap_or_default();
+        let previous = deploy
+            .pointer("/status/conditions")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
         let condition = |kind: &str, ok: bool, reason: &str, message: String| {
             let status = if ok { "True" } else { "False" };
-            let same = previous.iter().find(|c| c["type"] == kind && c["status"] == status);
-            let since = same.and_then(|c| c["lastTransitionTime"].as_str()).unwrap_or(&now).to_owned();
-            let updated_at = if same.is_some_and(|c| c["reason"] == reason) { same.and_then(|c| c["lastUpdateTime"].as_str()).unwrap_or(&now).to_owned() } else { now.clone() };
+            let same = previous
+                .iter()
+                .find(|c| c["type"] == kind && c["status"] == status);
+            let since = same
+                .and_then(|c| c["lastTransitionTime"].as_str())
+                .unwrap_or(&now)
+                .to_owned();
+            let updated_at = if same.is_some_and(|c| c["reason"] == reason) {
+                same.and_then(|c| c["lastUpdateTime"].as_str())
+                    .unwrap_or(&now)
+                    .to_owned()
+            } else {
+                now.clone()
+            };
             json!({"type": kind, "status": status, "reason": reason, "message": message, "lastTransitionTime": since, "lastUpdateTime": updated_at})
         };
         let available_ok = available >= desired - unavailable_allowed;
-        let rs_name = current.map(|rs| object::name(rs).to_owned()).unwrap_or_default();
+        let rs_name = current
+            .map(|rs| object::name(rs).to_owned())
+            .unwrap_or_default();
         let progressing = if paused {
-            condition("Progressing", false, "DeploymentPaused", "Deployment is paused".into())
+            condition(
+                "Progressing",
+                false,
+                "DeploymentPaused",
+                "Deployment is paused".into(),
+            )
         } else if complete {
-            condition("Progressing", true, "NewReplicaSetAvailable", format!("ReplicaSet \"{rs_name}\" has successfully progressed."))
+            condition(
+                "Progressing",
+                true,
+                "NewReplicaSetAvailable",
+                format!("ReplicaSet \"{rs_name}\" has successfully progressed."),
+            )
         } else {
-            condition("Progressing", true, "ReplicaSetUpdated", format!("ReplicaSet \"{rs_name}\" is progressing."))
+            condition(
+                "Progressing",
+                true,
+                "ReplicaSetUpdated",
+                format!("ReplicaSet \"{rs_name}\" is progressing."),
+            )
         };
         let available_condition = if available_ok {
-            condition("Available", true, "MinimumReplicasAvailable", "Deployment has minimum availability.".into())
+            condition(
+                "Available",
+                true,
+                "MinimumReplicasAvailable",
+                "Deployment has minimum availability.".into(),
+            )
         } else {
-            condition("Available", false, "MinimumReplicasUnavailable", "Deployment does not have minimum availability.".into())
+            condition(
+                "Available",
+                false,
+                "MinimumReplicasUnavailable",
+                "Deployment does not have minimum availability.".into(),
+            )
         };
         let mut status = json!({
             "observedGeneration": object::int_at(deploy, "/metadata/generation").unwrap_or(1),
@@ -249,7 +387,9 @@ impl DeploymentController {
 
 impl Reconciler for DeploymentController {
     fn reconcile(&mut self, key: &Key) {
-        let Ok(deploy) = self.store.get(&kinds::deployments(), Some(&key.0), &key.1) else { return };
+        let Ok(deploy) = self.store.get(&kinds::deployments(), Some(&key.0), &key.1) else {
+            return;
+        };
         if object::is_deleting(&deploy) {
             return;
         }
@@ -259,7 +399,12 @@ impl Reconciler for DeploymentController {
         // Read back what the step wrote so the status reflects it.
         let sets = owned(&self.store, &kinds::replica_sets(), &deploy);
         let hash = template_hash(deploy.pointer("/spec/template").unwrap_or(&Value::Null));
-        let current = sets.iter().find(|rs| rs.pointer("/metadata/labels").and_then(|l| l.get(TEMPLATE_HASH_LABEL)).and_then(Value::as_str) == Some(hash.as_str()));
+        let current = sets.iter().find(|rs| {
+            rs.pointer("/metadata/labels")
+                .and_then(|l| l.get(TEMPLATE_HASH_LABEL))
+                .and_then(Value::as_str)
+                == Some(hash.as_str())
+        });
         self.write_status(&deploy, current, &sets);
     }
 
@@ -269,7 +414,8 @@ impl Reconciler for DeploymentController {
             .iter()
             .filter(|d| {
                 // Settled deployments (seeded at scale) need no start-up pass.
-                object::int_at(d, "/status/observedGeneration") != object::int_at(d, "/metadata/generation")
+                object::int_at(d, "/status/observedGeneration")
+                    != object::int_at(d, "/metadata/generation")
                     || object::int_at(d, "/status/availableReplicas") != Some(replicas(d))
             })
             .map(|d| (object::namespace(d).to_owned(), object::name(d).to_owned()))

@@ -3,17 +3,24 @@
 //! reconcile them one at a time from the store's current state (level-triggered, so a missed event only
 //! delays work until the next event or resync).
 
+pub mod cronjob;
+pub mod daemonset;
 pub mod deployment;
+pub mod endpoints;
+pub mod hpa;
+pub mod job;
 pub mod pod_template;
 pub mod replicaset;
 pub mod rollout;
+pub mod schedule;
+pub mod statefulset;
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::time::Duration;
 
-use futures::{FutureExt, StreamExt};
 use futures::stream::{self, BoxStream};
+use futures::{FutureExt, StreamExt};
 use tokio_stream::wrappers::BroadcastStream;
 
 use crate::store::{GroupResource, Store, WatchEvent};
@@ -34,12 +41,18 @@ pub trait Reconciler: Send + 'static {
 
 /// The key of the object in the event itself.
 pub fn own_key(event: &WatchEvent) -> Vec<Key> {
-    vec![(event.namespace().to_owned(), super::object::name(&event.object).to_owned())]
+    vec![(
+        event.namespace().to_owned(),
+        super::object::name(&event.object).to_owned(),
+    )]
 }
 
 /// A mapper to the controlling owner of kind `kind`.
 pub fn owner_key(event: &WatchEvent, kind: &str) -> Vec<Key> {
-    let refs = event.object.pointer("/metadata/ownerReferences").and_then(serde_json::Value::as_array);
+    let refs = event
+        .object
+        .pointer("/metadata/ownerReferences")
+        .and_then(serde_json::Value::as_array);
     refs.into_iter()
         .flatten()
         .filter(|r| r["kind"] == kind && r["controller"] == true)
@@ -55,10 +68,17 @@ enum Signal {
 
 /// Runs a controller until the store's channels close: initial full pass, then event-driven, plus a
 /// periodic full pass when `resync` is set (for time-driven kinds such as CronJobs).
-pub async fn run<R: Reconciler>(store: Store, watched: Vec<(GroupResource, KeyMapper)>, resync: Option<Duration>, mut reconciler: R) {
+pub async fn run<R: Reconciler>(
+    store: Store,
+    watched: Vec<(GroupResource, KeyMapper)>,
+    resync: Option<Duration>,
+    mut reconciler: R,
+) {
     let mut streams: Vec<BoxStream<'static, Signal>> = Vec::new();
     for (kind, mapper) in watched {
-        let Ok(rx) = store.subscribe(&kind) else { continue };
+        let Ok(rx) = store.subscribe(&kind) else {
+            continue;
+        };
         streams.push(
             BroadcastStream::new(rx)
                 .map(move |item: Result<Arc<WatchEvent>, _>| match item {

@@ -41,7 +41,10 @@ pub fn template_hash(template: &Value) -> String {
     const ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
     let mut text = String::new();
     let mut without_hash = template.clone();
-    if let Some(labels) = without_hash.pointer_mut("/metadata/labels").and_then(Value::as_object_mut) {
+    if let Some(labels) = without_hash
+        .pointer_mut("/metadata/labels")
+        .and_then(Value::as_object_mut)
+    {
         labels.remove(TEMPLATE_HASH_LABEL);
     }
     canonical(&without_hash, &mut text);
@@ -61,12 +64,25 @@ pub fn same_template(a: &Value, b: &Value) -> bool {
 }
 
 /// A new pod for `owner` from `template`, named `{generate_name}{random}` unless `fixed_name` is given.
-pub fn pod_from_template(owner: &Value, template: &Value, generate_name: &str, fixed_name: Option<&str>, extra_labels: &[(&str, &str)]) -> Value {
-    let mut metadata = template.get("metadata").cloned().unwrap_or_else(|| json!({}));
+pub fn pod_from_template(
+    owner: &Value,
+    template: &Value,
+    generate_name: &str,
+    fixed_name: Option<&str>,
+    extra_labels: &[(&str, &str)],
+) -> Value {
+    let mut metadata = template
+        .get("metadata")
+        .cloned()
+        .unwrap_or_else(|| json!({}));
     if !metadata.is_object() {
         metadata = json!({});
     }
-    let mut labels = metadata.get("labels").and_then(Value::as_object).cloned().unwrap_or_default();
+    let mut labels = metadata
+        .get("labels")
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
     for (k, v) in extra_labels {
         labels.insert((*k).to_owned(), json!(v));
     }
@@ -91,7 +107,9 @@ pub fn pod_from_template(owner: &Value, template: &Value, generate_name: &str, f
 
 /// The defaults the API server fills in on pod creation.
 pub fn apply_pod_defaults(spec: &mut Value) {
-    let Some(s) = spec.as_object_mut() else { return };
+    let Some(s) = spec.as_object_mut() else {
+        return;
+    };
     let defaults: [(&str, Value); 6] = [
         ("restartPolicy", json!("Always")),
         ("terminationGracePeriodSeconds", json!(30)),
@@ -104,11 +122,23 @@ pub fn apply_pod_defaults(spec: &mut Value) {
         s.entry(k).or_insert(v);
     }
     for list in ["containers", "initContainers"] {
-        for c in s.get_mut(list).and_then(Value::as_array_mut).into_iter().flatten() {
+        for c in s
+            .get_mut(list)
+            .and_then(Value::as_array_mut)
+            .into_iter()
+            .flatten()
+        {
             if let Some(c) = c.as_object_mut() {
-                let latest = c.get("image").and_then(Value::as_str).is_some_and(|i| !i.rsplit('/').next().unwrap_or(i).contains(':') || i.ends_with(":latest"));
-                c.entry("imagePullPolicy").or_insert(json!(if latest { "Always" } else { "IfNotPresent" }));
-                c.entry("terminationMessagePath").or_insert(json!("/dev/termination-log"));
+                let latest = c.get("image").and_then(Value::as_str).is_some_and(|i| {
+                    !i.rsplit('/').next().unwrap_or(i).contains(':') || i.ends_with(":latest")
+                });
+                c.entry("imagePullPolicy").or_insert(json!(if latest {
+                    "Always"
+                } else {
+                    "IfNotPresent"
+                }));
+                c.entry("terminationMessagePath")
+                    .or_insert(json!("/dev/termination-log"));
                 c.entry("terminationMessagePolicy").or_insert(json!("File"));
                 c.entry("resources").or_insert(json!({}));
             }
@@ -118,18 +148,35 @@ pub fn apply_pod_defaults(spec: &mut Value) {
 
 /// Guaranteed, Burstable or BestEffort, from the containers' requests and limits.
 pub fn qos_class(spec: &Value) -> &'static str {
-    let containers = spec.get("containers").and_then(Value::as_array).cloned().unwrap_or_default();
-    let get = |c: &Value, part: &str| c.pointer(&format!("/resources/{part}")).and_then(Value::as_object).cloned().unwrap_or_else(Map::new);
-    let any_set = containers.iter().any(|c| !get(c, "requests").is_empty() || !get(c, "limits").is_empty());
+    let containers = spec
+        .get("containers")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let get = |c: &Value, part: &str| {
+        c.pointer(&format!("/resources/{part}"))
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_else(Map::new)
+    };
+    let any_set = containers
+        .iter()
+        .any(|c| !get(c, "requests").is_empty() || !get(c, "limits").is_empty());
     if !any_set {
         return "BestEffort";
     }
     let guaranteed = containers.iter().all(|c| {
         let limits = get(c, "limits");
         let requests = get(c, "requests");
-        ["cpu", "memory"].iter().all(|r| limits.contains_key(*r) && requests.get(*r).is_none_or(|q| Some(q) == limits.get(*r)))
+        ["cpu", "memory"].iter().all(|r| {
+            limits.contains_key(*r) && requests.get(*r).is_none_or(|q| Some(q) == limits.get(*r))
+        })
     });
-    if guaranteed { "Guaranteed" } else { "Burstable" }
+    if guaranteed {
+        "Guaranteed"
+    } else {
+        "Burstable"
+    }
 }
 
 /// `{owner}-` for generated names, shortened so the final name stays within 63 characters.
@@ -155,8 +202,19 @@ mod tests {
 
     #[test]
     fn qos_follows_requests_and_limits() {
-        assert_eq!(qos_class(&json!({"containers": [{"name": "a"}]})), "BestEffort");
-        assert_eq!(qos_class(&json!({"containers": [{"resources": {"limits": {"cpu": "1", "memory": "1Gi"}}}]})), "Guaranteed");
-        assert_eq!(qos_class(&json!({"containers": [{"resources": {"requests": {"cpu": "1"}}}]})), "Burstable");
+        assert_eq!(
+            qos_class(&json!({"containers": [{"name": "a"}]})),
+            "BestEffort"
+        );
+        assert_eq!(
+            qos_class(
+                &json!({"containers": [{"resources": {"limits": {"cpu": "1", "memory": "1Gi"}}}]})
+            ),
+            "Guaranteed"
+        );
+        assert_eq!(
+            qos_class(&json!({"containers": [{"resources": {"requests": {"cpu": "1"}}}]})),
+            "Burstable"
+        );
     }
 }

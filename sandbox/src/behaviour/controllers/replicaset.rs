@@ -14,14 +14,21 @@ use crate::store::{DeleteOptions, Store, WatchEvent, WriteOptions};
 
 /// Pods that count towards a ReplicaSet: not being deleted and not finished.
 pub fn is_active(pod: &Value) -> bool {
-    !object::is_deleting(pod) && !matches!(object::str_at(pod, "/status/phase"), Some("Succeeded" | "Failed"))
+    !object::is_deleting(pod)
+        && !matches!(
+            object::str_at(pod, "/status/phase"),
+            Some("Succeeded" | "Failed")
+        )
 }
 
 /// Whether the pod's Ready condition is True.
 pub fn is_ready(pod: &Value) -> bool {
     pod.pointer("/status/conditions")
         .and_then(Value::as_array)
-        .is_some_and(|cs| cs.iter().any(|c| c["type"] == "Ready" && c["status"] == "True"))
+        .is_some_and(|cs| {
+            cs.iter()
+                .any(|c| c["type"] == "Ready" && c["status"] == "True")
+        })
 }
 
 /// Order in which surplus pods go: unscheduled first, then not ready, then the youngest.
@@ -29,7 +36,11 @@ fn deletion_rank(pod: &Value) -> (bool, bool, std::cmp::Reverse<String>) {
     (
         object::str_at(pod, "/spec/nodeName").is_some(),
         is_ready(pod),
-        std::cmp::Reverse(object::str_at(pod, "/metadata/creationTimestamp").unwrap_or_default().to_owned()),
+        std::cmp::Reverse(
+            object::str_at(pod, "/metadata/creationTimestamp")
+                .unwrap_or_default()
+                .to_owned(),
+        ),
     )
 }
 
@@ -41,7 +52,10 @@ pub struct ReplicaSetController {
 
 impl ReplicaSetController {
     pub fn new(store: Store) -> Self {
-        Self { recorder: EventRecorder::new(store.clone(), "replicaset-controller"), store }
+        Self {
+            recorder: EventRecorder::new(store.clone(), "replicaset-controller"),
+            store,
+        }
     }
 
     /// What the controller watches, for [`super::run`].
@@ -56,17 +70,30 @@ impl ReplicaSetController {
         let want = object::int_at(rs, "/spec/replicas").unwrap_or(1).max(0) as usize;
         let have = pods.len();
         if have < want {
-            let template = rs.pointer("/spec/template").cloned().unwrap_or_else(|| json!({}));
+            let template = rs
+                .pointer("/spec/template")
+                .cloned()
+                .unwrap_or_else(|| json!({}));
             let prefix = generate_prefix(rs);
             for _ in have..want {
                 let pod = pod_from_template(rs, &template, &prefix, None, &[]);
-                match self.store.create(&kinds::pods(), pod, &WriteOptions::manager("replicaset-controller")) {
+                match self.store.create(
+                    &kinds::pods(),
+                    pod,
+                    &WriteOptions::manager("replicaset-controller"),
+                ) {
                     Ok(created) => {
                         let message = format!("Created pod: {}", object::name(&created));
-                        self.recorder.record(rs, EventType::Normal, "SuccessfulCreate", &message);
+                        self.recorder
+                            .record(rs, EventType::Normal, "SuccessfulCreate", &message);
                     }
                     Err(e) => {
-                        self.recorder.record(rs, EventType::Warning, "FailedCreate", &format!("Error creating: {e}"));
+                        self.recorder.record(
+                            rs,
+                            EventType::Warning,
+                            "FailedCreate",
+                            &format!("Error creating: {e}"),
+                        );
                         break;
                     }
                 }
@@ -75,8 +102,22 @@ impl ReplicaSetController {
             let mut victims: Vec<&Arc<Value>> = pods.iter().collect();
             victims.sort_by_key(|p| deletion_rank(p));
             for pod in victims.into_iter().take(have - want) {
-                if self.store.delete(&kinds::pods(), Some(object::namespace(pod)), object::name(pod), &DeleteOptions::default()).is_ok() {
-                    self.recorder.record(rs, EventType::Normal, "SuccessfulDelete", &format!("Deleted pod: {}", object::name(pod)));
+                if self
+                    .store
+                    .delete(
+                        &kinds::pods(),
+                        Some(object::namespace(pod)),
+                        object::name(pod),
+                        &DeleteOptions::default(),
+                    )
+                    .is_ok()
+                {
+                    self.recorder.record(
+                        rs,
+                        EventType::Normal,
+                        "SuccessfulDelete",
+                        &format!("Deleted pod: {}", object::name(pod)),
+                    );
                 }
             }
         }
@@ -84,7 +125,11 @@ impl ReplicaSetController {
 
     fn write_status(&self, rs: &Arc<Value>, pods: &[Arc<Value>]) {
         let ready = pods.iter().filter(|p| is_ready(p)).count();
-        let labels = rs.pointer("/spec/template/metadata/labels").and_then(Value::as_object).cloned().unwrap_or_default();
+        let labels = rs
+            .pointer("/spec/template/metadata/labels")
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default();
         let fully_labeled = pods
             .iter()
             .filter(|p| LabelSelector::from_map(&labels).matches(p))
@@ -111,13 +156,21 @@ impl ReplicaSetController {
 
 impl Reconciler for ReplicaSetController {
     fn reconcile(&mut self, key: &Key) {
-        let Ok(rs) = self.store.get(&kinds::replica_sets(), Some(&key.0), &key.1) else { return };
+        let Ok(rs) = self.store.get(&kinds::replica_sets(), Some(&key.0), &key.1) else {
+            return;
+        };
         if object::is_deleting(&rs) {
             return;
         }
-        let pods: Vec<Arc<Value>> = owned(&self.store, &kinds::pods(), &rs).into_iter().filter(|p| is_active(p)).collect();
+        let pods: Vec<Arc<Value>> = owned(&self.store, &kinds::pods(), &rs)
+            .into_iter()
+            .filter(|p| is_active(p))
+            .collect();
         self.scale(&rs, &pods);
-        let pods: Vec<Arc<Value>> = owned(&self.store, &kinds::pods(), &rs).into_iter().filter(|p| is_active(p)).collect();
+        let pods: Vec<Arc<Value>> = owned(&self.store, &kinds::pods(), &rs)
+            .into_iter()
+            .filter(|p| is_active(p))
+            .collect();
         self.write_status(&rs, &pods);
     }
 
@@ -128,9 +181,15 @@ impl Reconciler for ReplicaSetController {
             // Seeded sets that already match their status need no look at start-up.
             .filter(|rs| {
                 let want = object::int_at(rs, "/spec/replicas").unwrap_or(1);
-                object::int_at(rs, "/status/readyReplicas") != Some(want) || object::int_at(rs, "/status/replicas") != Some(want)
+                object::int_at(rs, "/status/readyReplicas") != Some(want)
+                    || object::int_at(rs, "/status/replicas") != Some(want)
             })
-            .map(|rs| (object::namespace(rs).to_owned(), object::name(rs).to_owned()))
+            .map(|rs| {
+                (
+                    object::namespace(rs).to_owned(),
+                    object::name(rs).to_owned(),
+                )
+            })
             .collect()
     }
 }

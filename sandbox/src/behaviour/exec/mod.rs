@@ -11,7 +11,9 @@ use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use serde_json::Value;
 
-use self::protocol::{ERROR, Incoming, PROTOCOLS, STDERR, STDIN, STDOUT, decode, exit_status, frame};
+use self::protocol::{
+    ERROR, Incoming, PROTOCOLS, STDERR, STDIN, STDOUT, decode, exit_status, frame,
+};
 use self::session::{ExecOptions, ExecSession, Output};
 use crate::SandboxError;
 use crate::behaviour::logs::handler::error_response;
@@ -49,13 +51,26 @@ fn env_value(store: &Store, namespace: &str, entry: &Value) -> Option<String> {
     }
     let from = entry.get("valueFrom")?;
     let lookup = |kind: &str, reference: &Value, decode: bool| -> Option<String> {
-        let obj = store.get(&crate::store::GroupResource::core(kind), Some(namespace), reference["name"].as_str()?).ok()?;
-        let raw = obj.get("data")?.get(reference["key"].as_str()?)?.as_str()?.to_owned();
+        let obj = store
+            .get(
+                &crate::store::GroupResource::core(kind),
+                Some(namespace),
+                reference["name"].as_str()?,
+            )
+            .ok()?;
+        let raw = obj
+            .get("data")?
+            .get(reference["key"].as_str()?)?
+            .as_str()?
+            .to_owned();
         if !decode {
             return Some(raw);
         }
         use base64::Engine;
-        base64::engine::general_purpose::STANDARD.decode(raw).ok().and_then(|b| String::from_utf8(b).ok())
+        base64::engine::general_purpose::STANDARD
+            .decode(raw)
+            .ok()
+            .and_then(|b| String::from_utf8(b).ok())
     };
     if let Some(r) = from.get("configMapKeyRef") {
         return lookup("configmaps", r, false);
@@ -72,23 +87,43 @@ fn shell_context(store: &Store, pod: &Value, container: &Value) -> ShellContext 
     let name = object::name(pod);
     let namespace = object::namespace(pod);
     let mut env = vec![
-        ("PATH".to_owned(), "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".to_owned()),
+        (
+            "PATH".to_owned(),
+            "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".to_owned(),
+        ),
         ("HOSTNAME".to_owned(), name.to_owned()),
         ("HOME".to_owned(), "/root".to_owned()),
         ("KUBERNETES_SERVICE_HOST".to_owned(), "10.96.0.1".to_owned()),
         ("KUBERNETES_SERVICE_PORT".to_owned(), "443".to_owned()),
-        ("KUBERNETES_PORT".to_owned(), "tcp://10.96.0.1:443".to_owned()),
+        (
+            "KUBERNETES_PORT".to_owned(),
+            "tcp://10.96.0.1:443".to_owned(),
+        ),
     ];
     if image_base_name(image) == "nginx" {
         env.push(("NGINX_VERSION".to_owned(), "1.27.3".to_owned()));
     }
     for entry in container["env"].as_array().into_iter().flatten() {
-        if let (Some(key), Some(value)) = (entry["name"].as_str(), env_value(store, namespace, entry)) {
+        if let (Some(key), Some(value)) =
+            (entry["name"].as_str(), env_value(store, namespace, entry))
+        {
             env.push((key.to_owned(), value));
         }
     }
-    let words = |field: &str| container[field].as_array().map(|a| a.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(" ")).unwrap_or_default();
-    let mut main_process = format!("{} {}", words("command"), words("args")).trim().to_owned();
+    let words = |field: &str| {
+        container[field]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .unwrap_or_default()
+    };
+    let mut main_process = format!("{} {}", words("command"), words("args"))
+        .trim()
+        .to_owned();
     if main_process.is_empty() {
         main_process = match image_base_name(image) {
             "nginx" => "nginx: master process nginx -g daemon off;".to_owned(),
@@ -101,14 +136,22 @@ fn shell_context(store: &Store, pod: &Value, container: &Value) -> ShellContext 
         hostname: name.to_owned(),
         env,
         main_process,
-        filesystem: FakeFilesystem::for_container(&FilesystemSeed { hostname: name, namespace, image, pod_ip }),
+        filesystem: FakeFilesystem::for_container(&FilesystemSeed {
+            hostname: name,
+            namespace,
+            image,
+            pod_ip,
+        }),
     }
 }
 
 fn container_running(pod: &Value, container: &str) -> bool {
     ["containerStatuses", "initContainerStatuses"]
         .iter()
-        .filter_map(|list| pod.pointer(&format!("/status/{list}")).and_then(Value::as_array))
+        .filter_map(|list| {
+            pod.pointer(&format!("/status/{list}"))
+                .and_then(Value::as_array)
+        })
         .flatten()
         .any(|s| s["name"] == container && s["state"]["running"].is_object())
 }
@@ -120,16 +163,23 @@ pub async fn serve(store: Store, namespace: String, name: String, request: Reque
         let pod = store.get(&kinds::pods(), Some(&namespace), &name)?;
         let container = container_name(&pod, query.container.as_deref())?;
         if query.options.command.is_empty() {
-            return Err(SandboxError::BadRequest("you must specify at least one command for the container".into()));
+            return Err(SandboxError::BadRequest(
+                "you must specify at least one command for the container".into(),
+            ));
         }
         if !container_running(&pod, &container) {
-            return Err(SandboxError::BadRequest(format!("unable to upgrade connection: container not found (\"{container}\")")));
+            return Err(SandboxError::BadRequest(format!(
+                "unable to upgrade connection: container not found (\"{container}\")"
+            )));
         }
         let spec = pod
             .pointer("/spec/containers")
             .and_then(Value::as_array)
             .into_iter()
-            .chain(pod.pointer("/spec/initContainers").and_then(Value::as_array))
+            .chain(
+                pod.pointer("/spec/initContainers")
+                    .and_then(Value::as_array),
+            )
             .flatten()
             .find(|c| c["name"] == container.as_str())
             .cloned()
@@ -144,17 +194,25 @@ pub async fn serve(store: Store, namespace: String, name: String, request: Reque
         Ok(upgrade) => upgrade,
         Err(rejection) => return rejection.into_response(),
     };
-    upgrade.protocols(PROTOCOLS).on_upgrade(move |socket| run(socket, context, options))
+    upgrade
+        .protocols(PROTOCOLS)
+        .on_upgrade(move |socket| run(socket, context, options))
 }
 
-async fn send(socket: &mut WebSocket, outputs: Vec<Output>, command: &[String]) -> Result<bool, axum::Error> {
+async fn send(
+    socket: &mut WebSocket,
+    outputs: Vec<Output>,
+    command: &[String],
+) -> Result<bool, axum::Error> {
     for output in outputs {
         let message = match output {
             Output::Stdout(bytes) => frame(STDOUT, &bytes),
             Output::Stderr(bytes) => frame(STDERR, &bytes),
             Output::Exit(code) => {
                 let status = serde_json::to_vec(&exit_status(code, command)).unwrap_or_default();
-                socket.send(Message::Binary(Bytes::from(frame(ERROR, &status)))).await?;
+                socket
+                    .send(Message::Binary(Bytes::from(frame(ERROR, &status))))
+                    .await?;
                 return Ok(true);
             }
         };
@@ -168,7 +226,9 @@ async fn run(mut socket: WebSocket, context: ShellContext, options: ExecOptions)
     let (mut session, first) = ExecSession::start(context, &options);
     let mut done = matches!(send(&mut socket, first, &command).await, Ok(true) | Err(_));
     while !done {
-        let Some(Ok(message)) = socket.recv().await else { return };
+        let Some(Ok(message)) = socket.recv().await else {
+            return;
+        };
         let outputs = match message {
             Message::Binary(data) => match decode(&data) {
                 Incoming::Stdin(bytes) => session.on_stdin(&bytes),
@@ -178,7 +238,10 @@ async fn run(mut socket: WebSocket, context: ShellContext, options: ExecOptions)
             Message::Close(_) => return,
             _ => Vec::new(),
         };
-        done = matches!(send(&mut socket, outputs, &command).await, Ok(true) | Err(_)) || session.is_finished();
+        done = matches!(
+            send(&mut socket, outputs, &command).await,
+            Ok(true) | Err(_)
+        ) || session.is_finished();
     }
     let _ = socket.send(Message::Close(None)).await;
 }

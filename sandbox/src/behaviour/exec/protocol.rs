@@ -18,7 +18,10 @@ pub const PROTOCOLS: [&str; 2] = ["v5.channel.k8s.io", "v4.channel.k8s.io"];
 #[derive(Debug, PartialEq, Eq)]
 pub enum Incoming {
     Stdin(Vec<u8>),
-    Resize { width: u16, height: u16 },
+    Resize {
+        width: u16,
+        height: u16,
+    },
     /// v5: the client closed one of its streams (stdin, in practice).
     Closed(u8),
     Ignored,
@@ -26,15 +29,27 @@ pub enum Incoming {
 
 /// Decodes one binary message.
 pub fn decode(message: &[u8]) -> Incoming {
-    let Some((&channel, payload)) = message.split_first() else { return Incoming::Ignored };
+    let Some((&channel, payload)) = message.split_first() else {
+        return Incoming::Ignored;
+    };
     match channel {
         STDIN => Incoming::Stdin(payload.to_vec()),
         RESIZE => {
             let size: Value = serde_json::from_slice(payload).unwrap_or(Value::Null);
-            let dim = |k: &str| size.get(k).and_then(Value::as_u64).unwrap_or(0).min(u64::from(u16::MAX)) as u16;
-            Incoming::Resize { width: dim("Width"), height: dim("Height") }
+            let dim = |k: &str| {
+                size.get(k)
+                    .and_then(Value::as_u64)
+                    .unwrap_or(0)
+                    .min(u64::from(u16::MAX)) as u16
+            };
+            Incoming::Resize {
+                width: dim("Width"),
+                height: dim("Height"),
+            }
         }
-        CLOSE => payload.first().map_or(Incoming::Ignored, |&c| Incoming::Closed(c)),
+        CLOSE => payload
+            .first()
+            .map_or(Incoming::Ignored, |&c| Incoming::Closed(c)),
         _ => Incoming::Ignored,
     }
 }
@@ -69,7 +84,13 @@ mod tests {
     #[test]
     fn messages_decode_by_channel() {
         assert_eq!(decode(&[0, b'l', b's']), Incoming::Stdin(b"ls".to_vec()));
-        assert_eq!(decode(b"\x04{\"Width\":120,\"Height\":40}"), Incoming::Resize { width: 120, height: 40 });
+        assert_eq!(
+            decode(b"\x04{\"Width\":120,\"Height\":40}"),
+            Incoming::Resize {
+                width: 120,
+                height: 40
+            }
+        );
         assert_eq!(decode(&[255, 0]), Incoming::Closed(0));
         assert_eq!(decode(&[]), Incoming::Ignored);
     }

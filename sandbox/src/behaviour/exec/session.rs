@@ -21,7 +21,10 @@ pub struct ExecOptions {
 }
 
 fn is_shell(program: &str) -> bool {
-    matches!(program.rsplit('/').next().unwrap_or(program), "sh" | "bash" | "ash" | "zsh")
+    matches!(
+        program.rsplit('/').next().unwrap_or(program),
+        "sh" | "bash" | "ash" | "zsh"
+    )
 }
 
 /// A running exec.
@@ -37,8 +40,15 @@ pub struct ExecSession {
 impl ExecSession {
     /// Starts the session and returns its first output (the whole result for a one-shot command).
     pub fn start(context: ShellContext, options: &ExecOptions) -> (Self, Vec<Output>) {
-        let mut session = Self { shell: Shell::new(context), editor: LineEditor::default(), tty: options.tty, pending: Vec::new(), finished: false };
-        let interactive_shell = options.command.first().is_some_and(|p| is_shell(p)) && !options.command.iter().any(|a| a == "-c");
+        let mut session = Self {
+            shell: Shell::new(context),
+            editor: LineEditor::default(),
+            tty: options.tty,
+            pending: Vec::new(),
+            finished: false,
+        };
+        let interactive_shell = options.command.first().is_some_and(|p| is_shell(p))
+            && !options.command.iter().any(|a| a == "-c");
         let mut out = Vec::new();
         if interactive_shell {
             if !options.stdin {
@@ -68,13 +78,23 @@ impl ExecSession {
 
     fn emit(&self, stdout: &str, stderr: &str, out: &mut Vec<Output>) {
         // A terminal has one output stream and wants CR LF.
-        let fix = |s: &str| if self.tty { s.replace('\n', "\r\n") } else { s.to_owned() };
+        let fix = |s: &str| {
+            if self.tty {
+                s.replace('\n', "\r\n")
+            } else {
+                s.to_owned()
+            }
+        };
         if !stdout.is_empty() {
             out.push(Output::Stdout(fix(stdout).into_bytes()));
         }
         if !stderr.is_empty() {
             let bytes = fix(stderr).into_bytes();
-            out.push(if self.tty { Output::Stdout(bytes) } else { Output::Stderr(bytes) });
+            out.push(if self.tty {
+                Output::Stdout(bytes)
+            } else {
+                Output::Stderr(bytes)
+            });
         }
     }
 
@@ -113,7 +133,9 @@ impl ExecSession {
                     }
                     out.push(Output::Stdout(self.shell.prompt().into_bytes()));
                 }
-                EditorEvent::Interrupt => out.push(Output::Stdout(self.shell.prompt().into_bytes())),
+                EditorEvent::Interrupt => {
+                    out.push(Output::Stdout(self.shell.prompt().into_bytes()))
+                }
                 EditorEvent::EndOfInput => {
                     out.push(Output::Stdout(b"exit\r\n".to_vec()));
                     let code = self.shell.run_line("true").status;
@@ -153,18 +175,31 @@ mod tests {
             hostname: "web-0".into(),
             env: vec![("HOME".into(), "/root".into())],
             main_process: "nginx".into(),
-            filesystem: FakeFilesystem::for_container(&FilesystemSeed { hostname: "web-0", namespace: "default", image: "nginx", pod_ip: "10.244.0.2" }),
+            filesystem: FakeFilesystem::for_container(&FilesystemSeed {
+                hostname: "web-0",
+                namespace: "default",
+                image: "nginx",
+                pod_ip: "10.244.0.2",
+            }),
         }
     }
 
     fn options(command: &[&str], stdin: bool, tty: bool) -> ExecOptions {
-        ExecOptions { command: command.iter().map(|s| (*s).to_owned()).collect(), stdin, tty }
+        ExecOptions {
+            command: command.iter().map(|s| (*s).to_owned()).collect(),
+            stdin,
+            tty,
+        }
     }
 
     #[test]
     fn a_one_shot_command_prints_and_exits() {
-        let (session, out) = ExecSession::start(context(), &options(&["echo", "hello"], false, false));
-        assert_eq!(out, vec![Output::Stdout(b"hello\n".to_vec()), Output::Exit(0)]);
+        let (session, out) =
+            ExecSession::start(context(), &options(&["echo", "hello"], false, false));
+        assert_eq!(
+            out,
+            vec![Output::Stdout(b"hello\n".to_vec()), Output::Exit(0)]
+        );
         assert!(session.is_finished());
         let (_, out) = ExecSession::start(context(), &options(&["nope"], false, false));
         assert_eq!(out.last(), Some(&Output::Exit(127)));
@@ -174,7 +209,10 @@ mod tests {
     fn a_piped_shell_runs_each_line_then_exits_at_end_of_input() {
         let (mut session, out) = ExecSession::start(context(), &options(&["sh"], true, false));
         assert!(out.is_empty());
-        assert_eq!(session.on_stdin(b"hostname\nfalse"), vec![Output::Stdout(b"web-0\n".to_vec())]);
+        assert_eq!(
+            session.on_stdin(b"hostname\nfalse"),
+            vec![Output::Stdout(b"web-0\n".to_vec())]
+        );
         assert_eq!(session.on_stdin_closed(), vec![Output::Exit(1)]);
     }
 
@@ -183,7 +221,14 @@ mod tests {
         let (mut session, out) = ExecSession::start(context(), &options(&["/bin/sh"], true, true));
         assert_eq!(out, vec![Output::Stdout(b"/ # ".to_vec())]);
         let out = session.on_stdin(b"echo hi\r");
-        assert_eq!(out, vec![Output::Stdout(b"echo hi\r\n".to_vec()), Output::Stdout(b"hi\r\n".to_vec()), Output::Stdout(b"/ # ".to_vec())]);
+        assert_eq!(
+            out,
+            vec![
+                Output::Stdout(b"echo hi\r\n".to_vec()),
+                Output::Stdout(b"hi\r\n".to_vec()),
+                Output::Stdout(b"/ # ".to_vec())
+            ]
+        );
         let out = session.on_stdin(b"exit 2\r");
         assert_eq!(out.last(), Some(&Output::Exit(2)));
     }

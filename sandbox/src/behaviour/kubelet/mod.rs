@@ -70,11 +70,15 @@ impl Kubelet {
 
     /// Runs until the store goes away.
     pub async fn run(mut self) {
-        let Ok(mut changes) = self.store.subscribe(&kinds::pods()) else { return };
+        let Ok(mut changes) = self.store.subscribe(&kinds::pods()) else {
+            return;
+        };
         self.resync();
         loop {
             let next = self.wakeups.peek().map(|Reverse((t, _))| *t);
-            let sleep = next.map_or(Duration::from_secs(3600), |t| (t - Utc::now()).to_std().unwrap_or_default());
+            let sleep = next.map_or(Duration::from_secs(3600), |t| {
+                (t - Utc::now()).to_std().unwrap_or_default()
+            });
             tokio::select! {
                 change = changes.recv() => match change {
                     Ok(event) => self.on_change(&event),
@@ -88,16 +92,26 @@ impl Kubelet {
 
     /// Picks up every bound pod that no kubelet has started yet (start-up, or after missing events).
     fn resync(&mut self) {
-        for pod in self.store.list(&kinds::pods(), None, &LabelSelector::default()) {
+        for pod in self
+            .store
+            .list(&kinds::pods(), None, &LabelSelector::default())
+        {
             self.consider(&pod);
         }
     }
 
     fn on_change(&mut self, event: &WatchEvent) {
         let pod = &event.object;
-        let key = (object::namespace(pod).to_owned(), object::name(pod).to_owned());
+        let key = (
+            object::namespace(pod).to_owned(),
+            object::name(pod).to_owned(),
+        );
         if event.event_type == Change::Deleted {
-            if self.tracked.get(&key).is_some_and(|t| t.uid == object::uid(pod)) {
+            if self
+                .tracked
+                .get(&key)
+                .is_some_and(|t| t.uid == object::uid(pod))
+            {
                 self.tracked.remove(&key);
             }
             return;
@@ -106,9 +120,17 @@ impl Kubelet {
     }
 
     fn consider(&mut self, pod: &Arc<Value>) {
-        let Some(node) = object::str_at(pod, "/spec/nodeName").filter(|n| !n.is_empty()) else { return };
-        let key = (object::namespace(pod).to_owned(), object::name(pod).to_owned());
-        let known = self.tracked.get(&key).is_some_and(|t| t.uid == object::uid(pod));
+        let Some(node) = object::str_at(pod, "/spec/nodeName").filter(|n| !n.is_empty()) else {
+            return;
+        };
+        let key = (
+            object::namespace(pod).to_owned(),
+            object::name(pod).to_owned(),
+        );
+        let known = self
+            .tracked
+            .get(&key)
+            .is_some_and(|t| t.uid == object::uid(pod));
         if object::is_deleting(pod) {
             self.begin_termination(pod, key, known);
             return;
@@ -121,14 +143,24 @@ impl Kubelet {
     }
 
     fn start_pod(&mut self, pod: &Value, key: PodKey, node: String) {
-        let Some(typed) = object::typed::<Pod>(pod) else { return };
+        let Some(typed) = object::typed::<Pod>(pod) else {
+            return;
+        };
         let now = Utc::now();
         let images = self.images.entry(node.clone()).or_default();
         let plan = plan_pod(&typed, now, images, &self.timings);
         let (pod_ip, host_ip) = self.addresses(&node);
         self.tracked.insert(
             key.clone(),
-            Tracked { uid: object::uid(pod).to_owned(), plan, pod_ip, host_ip, node, reported_until: now - TimeDelta::seconds(1), remove_at: None },
+            Tracked {
+                uid: object::uid(pod).to_owned(),
+                plan,
+                pod_ip,
+                host_ip,
+                node,
+                reported_until: now - TimeDelta::seconds(1),
+                remove_at: None,
+            },
         );
         self.evaluate(&key);
     }
@@ -160,7 +192,9 @@ impl Kubelet {
             if *at > now {
                 break;
             }
-            let Some(Reverse((_, key))) = self.wakeups.pop() else { break };
+            let Some(Reverse((_, key))) = self.wakeups.pop() else {
+                break;
+            };
             match self.tracked.get(&key).and_then(|t| t.remove_at) {
                 Some(remove_at) if remove_at <= now => self.finish_termination(&key),
                 Some(_) => {}
@@ -172,7 +206,9 @@ impl Kubelet {
     /// Replays the pod to now, writes its status and events, and schedules the next change.
     fn evaluate(&mut self, key: &PodKey) {
         let now = Utc::now();
-        let Some(tracked) = self.tracked.get(key) else { return };
+        let Some(tracked) = self.tracked.get(key) else {
+            return;
+        };
         let Ok(pod) = self.store.get(&kinds::pods(), Some(&key.0), &key.1) else {
             self.tracked.remove(key);
             return;
@@ -182,8 +218,17 @@ impl Kubelet {
             return;
         }
         let snap = replay_pod(&tracked.plan, &key.1, now, &self.timings);
-        let addresses = Addresses { pod_ip: &tracked.pod_ip, host_ip: &tracked.host_ip };
-        let status = pod_status(&tracked.plan, &snap, &tracked.uid, &addresses, pod.get("status"));
+        let addresses = Addresses {
+            pod_ip: &tracked.pod_ip,
+            host_ip: &tracked.host_ip,
+        };
+        let status = pod_status(
+            &tracked.plan,
+            &snap,
+            &tracked.uid,
+            &addresses,
+            pod.get("status"),
+        );
         let uid = tracked.uid.clone();
         let written = self.store.modify(
             &kinds::pods(),
@@ -201,13 +246,30 @@ impl Kubelet {
         let pod = written.unwrap_or(pod);
         let since = tracked.reported_until;
         let node = tracked.node.clone();
-        let containers = tracked.plan.init.iter().chain(&tracked.plan.main).map(|c| c.name.clone());
+        let containers = tracked
+            .plan
+            .init
+            .iter()
+            .chain(&tracked.plan.main)
+            .map(|c| c.name.clone());
         let snaps = snap.init.iter().chain(&snap.main);
         for (name, container) in containers.zip(snaps) {
             for e in container.events.iter().filter(|e| e.at > since) {
-                let event_type = if e.warning { EventType::Warning } else { EventType::Normal };
+                let event_type = if e.warning {
+                    EventType::Warning
+                } else {
+                    EventType::Normal
+                };
                 let path = format!("spec.containers{{{name}}}");
-                self.recorder.record_detailed(&pod, event_type, e.reason, &e.message, Some(&path), Some(&node), e.at);
+                self.recorder.record_detailed(
+                    &pod,
+                    event_type,
+                    e.reason,
+                    &e.message,
+                    Some(&path),
+                    Some(&node),
+                    e.at,
+                );
             }
         }
         if let Some(t) = self.tracked.get_mut(key) {
@@ -225,7 +287,12 @@ impl Kubelet {
     /// A pod got a deletionTimestamp: stop its containers, then remove it once they are down or the grace
     /// period is over (a shell running `sleep` ignores SIGTERM and uses the whole period).
     fn begin_termination(&mut self, pod: &Arc<Value>, key: PodKey, known: bool) {
-        if known && self.tracked.get(&key).is_some_and(|t| t.remove_at.is_some()) {
+        if known
+            && self
+                .tracked
+                .get(&key)
+                .is_some_and(|t| t.remove_at.is_some())
+        {
             return;
         }
         let phase = object::str_at(pod, "/status/phase").unwrap_or("Pending");
@@ -237,7 +304,12 @@ impl Kubelet {
         let containers = typed.spec.map(|s| s.containers).unwrap_or_default();
         let stubborn = containers.iter().any(|c| {
             let image = c.image.as_deref().unwrap_or_default();
-            super::program::program_for(image, c.command.as_deref().unwrap_or_default(), c.args.as_deref().unwrap_or_default()).ignores_sigterm
+            super::program::program_for(
+                image,
+                c.command.as_deref().unwrap_or_default(),
+                c.args.as_deref().unwrap_or_default(),
+            )
+            .ignores_sigterm
         });
         let wait = if matches!(phase, "Succeeded" | "Failed") || grace == 0 {
             Duration::ZERO
@@ -246,17 +318,32 @@ impl Kubelet {
         } else {
             self.timings.graceful_exit().min(Duration::from_secs(grace))
         };
-        let node = object::str_at(pod, "/spec/nodeName").unwrap_or_default().to_owned();
+        let node = object::str_at(pod, "/spec/nodeName")
+            .unwrap_or_default()
+            .to_owned();
         if phase == "Running" {
             for c in &containers {
                 let path = format!("spec.containers{{{}}}", c.name);
-                self.recorder.record_detailed(pod, EventType::Normal, "Killing", &format!("Stopping container {}", c.name), Some(&path), Some(&node), Utc::now());
+                self.recorder.record_detailed(
+                    pod,
+                    EventType::Normal,
+                    "Killing",
+                    &format!("Stopping container {}", c.name),
+                    Some(&path),
+                    Some(&node),
+                    Utc::now(),
+                );
             }
         }
         let remove_at = Utc::now() + TimeDelta::from_std(wait).unwrap_or_default();
         let entry = self.tracked.entry(key.clone()).or_insert_with(|| Tracked {
             uid: object::uid(pod).to_owned(),
-            plan: PodPlan { begin: Utc::now(), restart: timeline::Restart::Never, init: Vec::new(), main: Vec::new() },
+            plan: PodPlan {
+                begin: Utc::now(),
+                restart: timeline::Restart::Never,
+                init: Vec::new(),
+                main: Vec::new(),
+            },
             pod_ip: String::new(),
             host_ip: String::new(),
             node,
@@ -268,50 +355,17 @@ impl Kubelet {
     }
 
     fn finish_termination(&mut self, key: &PodKey) {
-        let Some(tracked) = self.tracked.remove(key) else { return };
-        let opts = DeleteOptions { grace_period_seconds: Some(0), precondition_uid: Some(tracked.uid), ..DeleteOptions::default() };
+        let Some(tracked) = self.tracked.remove(key) else {
+            return;
+        };
+        let opts = DeleteOptions {
+            grace_period_seconds: Some(0),
+            precondition_uid: Some(tracked.uid),
+            ..DeleteOptions::default()
+        };
         // Gone already, or replaced by a new pod of the same name: nothing left to do either way.
-        let _ = self.store.delete(&kinds::pods(), Some(&key.0), &key.1, &opts);
+        let _ = self
+            .store
+            .delete(&kinds::pods(), Some(&key.0), &key.1, &opts);
     }
-}
-
-/// A pod status for a pod the seed inserts as already running (no kubelet replay needed).
-pub fn running_status(pod: &Pod, started: DateTime<Utc>, pod_ip: &str, host_ip: &str) -> Value {
-    let plan = PodPlan {
-        begin: started,
-        restart: timeline::Restart::Always,
-        init: Vec::new(),
-        main: Vec::new(),
-    };
-    let containers = pod.spec.as_ref().map(|s| s.containers.clone()).unwrap_or_default();
-    let started_text = started.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    let mut status = pod_status(
-        &plan,
-        &plan::PodSnapshot { init: Vec::new(), main: Vec::new(), initialized: true, next_change: None },
-        "",
-        &Addresses { pod_ip, host_ip },
-        None,
-    );
-    status["phase"] = json!("Running");
-    let uid = pod.metadata.uid.as_deref().unwrap_or_default();
-    status["containerStatuses"] = json!(containers
-        .iter()
-        .map(|c| {
-            let image = status::qualified_image(c.image.as_deref().unwrap_or_default());
-            let id = super::noise::mix(seed_of(uid), seed_of(&c.name));
-            json!({
-                "name": c.name, "image": image, "imageID": format!("{image}@sha256:{id:016x}{id:016x}{id:016x}{id:016x}"),
-                "containerID": format!("containerd://{id:016x}{:016x}{id:016x}{:016x}", !id, id.rotate_left(9)),
-                "ready": true, "started": true, "restartCount": 0,
-                "state": {"running": {"startedAt": started_text}}, "lastState": {},
-            })
-        })
-        .collect::<Vec<_>>());
-    for condition in status["conditions"].as_array_mut().into_iter().flatten() {
-        condition["status"] = json!("True");
-        if let Some(c) = condition.as_object_mut() {
-            c.remove("reason");
-        }
-    }
-    status
 }

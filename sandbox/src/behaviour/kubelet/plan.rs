@@ -30,7 +30,11 @@ pub struct PodSnapshot {
     pub next_change: Option<DateTime<Utc>>,
 }
 
-fn container_plan(container: &Container, node_images: &mut HashSet<String>, timings: &Timings) -> ContainerPlan {
+fn container_plan(
+    container: &Container,
+    node_images: &mut HashSet<String>,
+    timings: &Timings,
+) -> ContainerPlan {
     let image = container.image.clone().unwrap_or_default();
     let always = container.image_pull_policy.as_deref() == Some("Always");
     let pull = if image_is_missing(&image) {
@@ -43,7 +47,11 @@ fn container_plan(container: &Container, node_images: &mut HashSet<String>, timi
     };
     ContainerPlan {
         name: container.name.clone(),
-        program: program_for(&image, container.command.as_deref().unwrap_or_default(), container.args.as_deref().unwrap_or_default()),
+        program: program_for(
+            &image,
+            container.command.as_deref().unwrap_or_default(),
+            container.args.as_deref().unwrap_or_default(),
+        ),
         image,
         pull,
         readiness_delay: container
@@ -54,13 +62,27 @@ fn container_plan(container: &Container, node_images: &mut HashSet<String>, timi
 }
 
 /// Plans a pod the kubelet picks up at `begin`; images pulled now count as present for later pods.
-pub fn plan_pod(pod: &Pod, begin: DateTime<Utc>, node_images: &mut HashSet<String>, timings: &Timings) -> PodPlan {
+pub fn plan_pod(
+    pod: &Pod,
+    begin: DateTime<Utc>,
+    node_images: &mut HashSet<String>,
+    timings: &Timings,
+) -> PodPlan {
     let spec = pod.spec.clone().unwrap_or_default();
     PodPlan {
         begin,
         restart: Restart::parse(spec.restart_policy.as_deref()),
-        init: spec.init_containers.iter().flatten().map(|c| container_plan(c, node_images, timings)).collect(),
-        main: spec.containers.iter().map(|c| container_plan(c, node_images, timings)).collect(),
+        init: spec
+            .init_containers
+            .iter()
+            .flatten()
+            .map(|c| container_plan(c, node_images, timings))
+            .collect(),
+        main: spec
+            .containers
+            .iter()
+            .map(|c| container_plan(c, node_images, timings))
+            .collect(),
     }
 }
 
@@ -72,9 +94,18 @@ fn earliest(a: Option<DateTime<Utc>>, b: Option<DateTime<Utc>>) -> Option<DateTi
 }
 
 /// Replays the whole pod up to `now`.
-pub fn replay_pod(plan: &PodPlan, pod_name: &str, now: DateTime<Utc>, timings: &Timings) -> PodSnapshot {
+pub fn replay_pod(
+    plan: &PodPlan,
+    pod_name: &str,
+    now: DateTime<Utc>,
+    timings: &Timings,
+) -> PodSnapshot {
     // Init containers restart on failure unless the pod says Never, whatever the pod's own policy.
-    let init_restart = if plan.restart == Restart::Never { Restart::Never } else { Restart::OnFailure };
+    let init_restart = if plan.restart == Restart::Never {
+        Restart::Never
+    } else {
+        Restart::OnFailure
+    };
     let mut start = plan.begin;
     let mut init = Vec::new();
     let mut next_change = None;
@@ -104,12 +135,20 @@ pub fn replay_pod(plan: &PodPlan, pod_name: &str, now: DateTime<Utc>, timings: &
             })
             .collect()
     };
-    PodSnapshot { init, main, initialized: !blocked, next_change }
+    PodSnapshot {
+        init,
+        main,
+        initialized: !blocked,
+        next_change,
+    }
 }
 
 fn idle(reason: &str) -> Snapshot {
     Snapshot {
-        state: State::Waiting { reason: reason.into(), message: None },
+        state: State::Waiting {
+            reason: reason.into(),
+            message: None,
+        },
         last: None,
         restart_count: 0,
         ready: false,
@@ -140,14 +179,18 @@ mod tests {
         let plan = plan_pod(&p, begin, &mut HashSet::new(), &timings);
         let early = replay_pod(&plan, "p", begin + TimeDelta::milliseconds(100), &timings);
         assert!(!early.initialized);
-        assert!(matches!(&early.main[0].state, State::Waiting { reason, .. } if reason == "PodInitializing"));
+        assert!(
+            matches!(&early.main[0].state, State::Waiting { reason, .. } if reason == "PodInitializing")
+        );
         let later = replay_pod(&plan, "p", begin + TimeDelta::seconds(30), &timings);
         assert!(later.initialized && later.main[0].ready);
     }
 
     #[test]
     fn an_image_pulled_once_is_present_for_the_next_pod() {
-        let p = pod(serde_json::json!({"spec": {"containers": [{"name": "app", "image": "nginx:1.27"}]}}));
+        let p = pod(
+            serde_json::json!({"spec": {"containers": [{"name": "app", "image": "nginx:1.27"}]}}),
+        );
         let mut images = HashSet::new();
         let timings = Timings::default();
         let first = plan_pod(&p, DateTime::<Utc>::UNIX_EPOCH, &mut images, &timings);

@@ -14,7 +14,11 @@ fn time(t: &DateTime<Utc>) -> String {
 
 /// `nginx:1.27` → `docker.io/library/nginx:1.27`, as the container runtime reports images.
 pub fn qualified_image(image: &str) -> String {
-    let with_tag = if image.rsplit('/').next().is_some_and(|last| last.contains(':') || last.contains('@')) {
+    let with_tag = if image
+        .rsplit('/')
+        .next()
+        .is_some_and(|last| last.contains(':') || last.contains('@'))
+    {
         image.to_owned()
     } else {
         format!("{image}:latest")
@@ -39,7 +43,12 @@ fn state_json(state: &State) -> Value {
             json!({ "waiting": w })
         }
         State::Running { started } => json!({ "running": { "startedAt": time(started) } }),
-        State::Terminated { exit_code, reason, started, finished } => json!({ "terminated": {
+        State::Terminated {
+            exit_code,
+            reason,
+            started,
+            finished,
+        } => json!({ "terminated": {
             "exitCode": exit_code, "reason": reason, "startedAt": time(started), "finishedAt": time(finished),
         }}),
     }
@@ -47,7 +56,11 @@ fn state_json(state: &State) -> Value {
 
 fn container_status(plan: &ContainerPlan, snap: &Snapshot, pod_uid: &str) -> Value {
     let image = qualified_image(&plan.image);
-    let digest = format!("{:016x}{:016x}", mix(seed_of(&image), 1), mix(seed_of(&image), 2));
+    let digest = format!(
+        "{:016x}{:016x}",
+        mix(seed_of(&image), 1),
+        mix(seed_of(&image), 2)
+    );
     let mut status = json!({
         "name": plan.name,
         "image": image,
@@ -62,8 +75,15 @@ fn container_status(plan: &ContainerPlan, snap: &Snapshot, pod_uid: &str) -> Val
     if created {
         let base = image.split([':', '@']).next().unwrap_or(&image).to_owned();
         status["imageID"] = json!(format!("{base}@sha256:{digest}{digest}"));
-        let id = mix(seed_of(pod_uid) ^ seed_of(&plan.name), snap.restart_count as u64);
-        status["containerID"] = json!(format!("containerd://{id:016x}{:016x}{id:016x}{:016x}", !id, id.rotate_left(17)));
+        let id = mix(
+            seed_of(pod_uid) ^ seed_of(&plan.name),
+            snap.restart_count as u64,
+        );
+        status["containerID"] = json!(format!(
+            "containerd://{id:016x}{:016x}{id:016x}{:016x}",
+            !id,
+            id.rotate_left(17)
+        ));
     }
     status
 }
@@ -78,16 +98,27 @@ fn condition(kind: &str, ok: bool, since: &str, reason: Option<&str>) -> Value {
 
 /// The pod phase from its containers.
 pub fn phase(snap: &PodSnapshot) -> &'static str {
-    if snap.init.iter().any(|c| c.done.is_some_and(|code| code != 0)) {
+    if snap
+        .init
+        .iter()
+        .any(|c| c.done.is_some_and(|code| code != 0))
+    {
         return "Failed";
     }
     if !snap.initialized {
         return "Pending";
     }
     if !snap.main.is_empty() && snap.main.iter().all(|c| c.done.is_some()) {
-        return if snap.main.iter().all(|c| c.done == Some(0)) { "Succeeded" } else { "Failed" };
+        return if snap.main.iter().all(|c| c.done == Some(0)) {
+            "Succeeded"
+        } else {
+            "Failed"
+        };
     }
-    let started = snap.main.iter().any(|c| !matches!(c.state, State::Waiting { .. }) || c.last.is_some());
+    let started = snap
+        .main
+        .iter()
+        .any(|c| !matches!(c.state, State::Waiting { .. }) || c.last.is_some());
     if started { "Running" } else { "Pending" }
 }
 
@@ -99,24 +130,59 @@ pub struct Addresses<'a> {
 
 /// Builds the complete status. `previous` is the stored status, whose PodScheduled condition (written by
 /// the scheduler) and transition times are kept when nothing changed.
-pub fn pod_status(plan: &PodPlan, snap: &PodSnapshot, pod_uid: &str, addresses: &Addresses<'_>, previous: Option<&Value>) -> Value {
+pub fn pod_status(
+    plan: &PodPlan,
+    snap: &PodSnapshot,
+    pod_uid: &str,
+    addresses: &Addresses<'_>,
+    previous: Option<&Value>,
+) -> Value {
     let phase = phase(snap);
     let ready = phase == "Running" && snap.main.iter().all(|c| c.ready);
     let now = time(&Utc::now());
-    let previous_conditions = previous.and_then(|p| p.get("conditions")).and_then(Value::as_array);
+    let previous_conditions = previous
+        .and_then(|p| p.get("conditions"))
+        .and_then(Value::as_array);
     let since = |kind: &str, ok: bool| -> String {
         previous_conditions
-            .and_then(|cs| cs.iter().find(|c| c["type"] == kind && c["status"] == if ok { "True" } else { "False" }))
+            .and_then(|cs| {
+                cs.iter()
+                    .find(|c| c["type"] == kind && c["status"] == if ok { "True" } else { "False" })
+            })
             .and_then(|c| c["lastTransitionTime"].as_str())
             .map_or_else(|| now.clone(), str::to_owned)
     };
     let completed = matches!(phase, "Succeeded" | "Failed");
-    let not_ready_reason = if completed { Some("PodCompleted") } else { Some("ContainersNotReady") };
+    let not_ready_reason = if completed {
+        Some("PodCompleted")
+    } else {
+        Some("ContainersNotReady")
+    };
     let mut conditions = vec![
-        condition("PodReadyToStartContainers", true, &since("PodReadyToStartContainers", true), None),
-        condition("Initialized", snap.initialized, &since("Initialized", snap.initialized), (!snap.initialized).then_some("ContainersNotInitialized")),
-        condition("Ready", ready, &since("Ready", ready), if ready { None } else { not_ready_reason }),
-        condition("ContainersReady", ready, &since("ContainersReady", ready), if ready { None } else { not_ready_reason }),
+        condition(
+            "PodReadyToStartContainers",
+            true,
+            &since("PodReadyToStartContainers", true),
+            None,
+        ),
+        condition(
+            "Initialized",
+            snap.initialized,
+            &since("Initialized", snap.initialized),
+            (!snap.initialized).then_some("ContainersNotInitialized"),
+        ),
+        condition(
+            "Ready",
+            ready,
+            &since("Ready", ready),
+            if ready { None } else { not_ready_reason },
+        ),
+        condition(
+            "ContainersReady",
+            ready,
+            &since("ContainersReady", ready),
+            if ready { None } else { not_ready_reason },
+        ),
     ];
     let scheduled = previous_conditions
         .and_then(|cs| cs.iter().find(|c| c["type"] == "PodScheduled").cloned())
@@ -134,7 +200,13 @@ pub fn pod_status(plan: &PodPlan, snap: &PodSnapshot, pod_uid: &str, addresses: 
         "containerStatuses": plan.main.iter().zip(&snap.main).map(|(p, s)| container_status(p, s, pod_uid)).collect::<Vec<_>>(),
     });
     if !plan.init.is_empty() {
-        status["initContainerStatuses"] = json!(plan.init.iter().zip(&snap.init).map(|(p, s)| container_status(p, s, pod_uid)).collect::<Vec<_>>());
+        status["initContainerStatuses"] = json!(
+            plan.init
+                .iter()
+                .zip(&snap.init)
+                .map(|(p, s)| container_status(p, s, pod_uid))
+                .collect::<Vec<_>>()
+        );
     }
     status
 }
@@ -146,7 +218,13 @@ mod tests {
     #[test]
     fn images_are_reported_fully_qualified() {
         assert_eq!(qualified_image("nginx"), "docker.io/library/nginx:latest");
-        assert_eq!(qualified_image("bitnami/redis:7"), "docker.io/bitnami/redis:7");
-        assert_eq!(qualified_image("registry.k8s.io/pause:3.10"), "registry.k8s.io/pause:3.10");
+        assert_eq!(
+            qualified_image("bitnami/redis:7"),
+            "docker.io/bitnami/redis:7"
+        );
+        assert_eq!(
+            qualified_image("registry.k8s.io/pause:3.10"),
+            "registry.k8s.io/pause:3.10"
+        );
     }
 }

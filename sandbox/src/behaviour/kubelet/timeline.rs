@@ -61,9 +61,19 @@ pub struct ContainerPlan {
 /// A container state as the API shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum State {
-    Waiting { reason: String, message: Option<String> },
-    Running { started: DateTime<Utc> },
-    Terminated { exit_code: i32, reason: String, started: DateTime<Utc>, finished: DateTime<Utc> },
+    Waiting {
+        reason: String,
+        message: Option<String>,
+    },
+    Running {
+        started: DateTime<Utc>,
+    },
+    Terminated {
+        exit_code: i32,
+        reason: String,
+        started: DateTime<Utc>,
+        finished: DateTime<Utc>,
+    },
 }
 
 /// One finished run, kept for `lastState` and for `--previous` logs.
@@ -78,7 +88,11 @@ impl FinishedRun {
     pub fn as_state(&self) -> State {
         State::Terminated {
             exit_code: self.exit_code,
-            reason: if self.exit_code == 0 { "Completed".into() } else { "Error".into() },
+            reason: if self.exit_code == 0 {
+                "Completed".into()
+            } else {
+                "Error".into()
+            },
             started: self.started,
             finished: self.finished,
         }
@@ -113,12 +127,22 @@ fn td(d: Duration) -> TimeDelta {
 }
 
 fn waiting(reason: &str, message: Option<String>) -> State {
-    State::Waiting { reason: reason.into(), message }
+    State::Waiting {
+        reason: reason.into(),
+        message,
+    }
 }
 
 /// Replays `plan` from `begin` (when the container may start) up to `now`. `restart` is the pod's policy
 /// (init containers pass `OnFailure` when the pod says `Always`, as Kubernetes does).
-pub fn replay(plan: &ContainerPlan, pod: &str, begin: DateTime<Utc>, now: DateTime<Utc>, restart: Restart, timings: &Timings) -> Snapshot {
+pub fn replay(
+    plan: &ContainerPlan,
+    pod: &str,
+    begin: DateTime<Utc>,
+    now: DateTime<Utc>,
+    restart: Restart,
+    timings: &Timings,
+) -> Snapshot {
     let mut snap = Snapshot {
         state: waiting("ContainerCreating", None),
         last: None,
@@ -128,9 +152,18 @@ pub fn replay(plan: &ContainerPlan, pod: &str, begin: DateTime<Utc>, now: DateTi
         next_change: None,
         events: Vec::new(),
     };
-    let event = |snap: &mut Snapshot, at: DateTime<Utc>, reason: &'static str, message: String, warning: bool| {
+    let event = |snap: &mut Snapshot,
+                 at: DateTime<Utc>,
+                 reason: &'static str,
+                 message: String,
+                 warning: bool| {
         if at <= now {
-            snap.events.push(ContainerEvent { at, reason, message, warning });
+            snap.events.push(ContainerEvent {
+                at,
+                reason,
+                message,
+                warning,
+            });
         }
     };
     // Each step: if the step happens after now, remember it as the next change and stop.
@@ -150,28 +183,73 @@ pub fn replay(plan: &ContainerPlan, pod: &str, begin: DateTime<Utc>, now: DateTi
     let image = &plan.image;
     let mut t = begin;
     match plan.pull {
-        Pull::Present => event(&mut snap, t, "Pulled", format!("Container image \"{image}\" already present on machine"), false),
+        Pull::Present => event(
+            &mut snap,
+            t,
+            "Pulled",
+            format!("Container image \"{image}\" already present on machine"),
+            false,
+        ),
         Pull::Takes(d) => {
-            event(&mut snap, t, "Pulling", format!("Pulling image \"{image}\""), false);
+            event(
+                &mut snap,
+                t,
+                "Pulling",
+                format!("Pulling image \"{image}\""),
+                false,
+            );
             t += td(d);
             at!(t);
-            event(&mut snap, t, "Pulled", format!("Successfully pulled image \"{image}\" in {:.3}s ({:.3}s including waiting). Image size: 72099501 bytes.", d.as_secs_f64(), d.as_secs_f64()), false);
+            event(
+                &mut snap,
+                t,
+                "Pulled",
+                format!(
+                    "Successfully pulled image \"{image}\" in {:.3}s ({:.3}s including waiting). Image size: 72099501 bytes.",
+                    d.as_secs_f64(),
+                    d.as_secs_f64()
+                ),
+                false,
+            );
         }
         Pull::Fails => {
             let mut attempt = 0u32;
             loop {
-                event(&mut snap, t, "Pulling", format!("Pulling image \"{image}\""), false);
+                event(
+                    &mut snap,
+                    t,
+                    "Pulling",
+                    format!("Pulling image \"{image}\""),
+                    false,
+                );
                 t += td(timings.pull_failure());
                 at!(t);
-                let why = format!("Failed to pull image \"{image}\": rpc error: code = NotFound desc = failed to pull and unpack image \"{image}\": failed to resolve reference \"{image}\": {image}: not found");
+                let why = format!(
+                    "Failed to pull image \"{image}\": rpc error: code = NotFound desc = failed to pull and unpack image \"{image}\": failed to resolve reference \"{image}\": {image}: not found"
+                );
                 event(&mut snap, t, "Failed", why.clone(), true);
                 event(&mut snap, t, "Failed", "Error: ErrImagePull".into(), true);
                 snap.state = waiting("ErrImagePull", Some(why));
                 t += td(timings.terminated_display());
                 at!(t);
-                event(&mut snap, t, "BackOff", format!("Back-off pulling image \"{image}\""), false);
-                event(&mut snap, t, "Failed", "Error: ImagePullBackOff".into(), true);
-                snap.state = waiting("ImagePullBackOff", Some(format!("Back-off pulling image \"{image}\"")));
+                event(
+                    &mut snap,
+                    t,
+                    "BackOff",
+                    format!("Back-off pulling image \"{image}\""),
+                    false,
+                );
+                event(
+                    &mut snap,
+                    t,
+                    "Failed",
+                    "Error: ImagePullBackOff".into(),
+                    true,
+                );
+                snap.state = waiting(
+                    "ImagePullBackOff",
+                    Some(format!("Back-off pulling image \"{image}\"")),
+                );
                 t += td(timings.backoff(attempt));
                 attempt += 1;
                 at!(t);
@@ -183,11 +261,27 @@ pub fn replay(plan: &ContainerPlan, pod: &str, begin: DateTime<Utc>, now: DateTi
         t += td(timings.create());
         at!(t);
         let started = t;
-        event(&mut snap, t, "Created", format!("Created container: {name}"), false);
-        event(&mut snap, t, "Started", format!("Started container {name}"), false);
+        event(
+            &mut snap,
+            t,
+            "Created",
+            format!("Created container: {name}"),
+            false,
+        );
+        event(
+            &mut snap,
+            t,
+            "Started",
+            format!("Started container {name}"),
+            false,
+        );
         snap.state = State::Running { started };
         snap.ready = false;
-        let ready_at = started + td(plan.readiness_delay.map(|d| timings.scaled(d)).unwrap_or_default());
+        let ready_at = started
+            + td(plan
+                .readiness_delay
+                .map(|d| timings.scaled(d))
+                .unwrap_or_default());
         let RunLength::Exits { after, code } = plan.program.run else {
             if ready_at > now {
                 snap.next_change = Some(ready_at);
@@ -203,7 +297,11 @@ pub fn replay(plan: &ContainerPlan, pod: &str, begin: DateTime<Utc>, now: DateTi
         }
         at!(finished);
         snap.ready = false;
-        let run = FinishedRun { exit_code: code, started, finished };
+        let run = FinishedRun {
+            exit_code: code,
+            started,
+            finished,
+        };
         snap.state = run.as_state();
         if !restart.restarts_after(code) {
             snap.done = Some(code);
@@ -217,16 +315,31 @@ pub fn replay(plan: &ContainerPlan, pod: &str, begin: DateTime<Utc>, now: DateTi
         snap.last = Some(run);
         if failures > 0 {
             let wait = timings.backoff((failures - 1) as u32);
-            event(&mut snap, t, "BackOff", format!("Back-off restarting failed container {name} in pod {pod}"), true);
+            event(
+                &mut snap,
+                t,
+                "BackOff",
+                format!("Back-off restarting failed container {name} in pod {pod}"),
+                true,
+            );
             snap.state = waiting(
                 "CrashLoopBackOff",
-                Some(format!("back-off {}s restarting failed container={name} pod={pod}", wait.as_secs().max(1))),
+                Some(format!(
+                    "back-off {}s restarting failed container={name} pod={pod}",
+                    wait.as_secs().max(1)
+                )),
             );
             t += td(wait);
             at!(t);
         }
         snap.restart_count += 1;
-        event(&mut snap, t, "Pulled", format!("Container image \"{image}\" already present on machine"), false);
+        event(
+            &mut snap,
+            t,
+            "Pulled",
+            format!("Container image \"{image}\" already present on machine"),
+            false,
+        );
     }
 }
 
@@ -237,7 +350,13 @@ mod tests {
 
     fn plan(image: &str, command: &[&str], pull: Pull) -> ContainerPlan {
         let command: Vec<String> = command.iter().map(|s| (*s).to_owned()).collect();
-        ContainerPlan { name: "main".into(), image: image.into(), program: program_for(image, &command, &[]), pull, readiness_delay: None }
+        ContainerPlan {
+            name: "main".into(),
+            image: image.into(),
+            program: program_for(image, &command, &[]),
+            pull,
+            readiness_delay: None,
+        }
     }
 
     fn at(secs: f64) -> DateTime<Utc> {
@@ -265,7 +384,9 @@ mod tests {
         let first = replay(&p, "web", at(0.0), at(2.0), Restart::Always, &T);
         assert!(matches!(&first.state, State::Waiting { reason, .. } if reason == "ErrImagePull"));
         let later = replay(&p, "web", at(0.0), at(5.0), Restart::Always, &T);
-        assert!(matches!(&later.state, State::Waiting { reason, .. } if reason == "ImagePullBackOff"));
+        assert!(
+            matches!(&later.state, State::Waiting { reason, .. } if reason == "ImagePullBackOff")
+        );
     }
 
     #[test]
@@ -274,7 +395,10 @@ mod tests {
         let snap = replay(&p, "crash", at(0.0), at(60.0), Restart::Always, &T);
         assert!(snap.restart_count >= 2, "{snap:?}");
         assert_eq!(snap.last.as_ref().map(|r| r.exit_code), Some(1));
-        assert!(matches!(&snap.state, State::Waiting { reason, .. } if reason == "CrashLoopBackOff") || matches!(snap.state, State::Running { .. }));
+        assert!(
+            matches!(&snap.state, State::Waiting { reason, .. } if reason == "CrashLoopBackOff")
+                || matches!(snap.state, State::Running { .. })
+        );
         assert!(snap.next_change.is_some());
     }
 
@@ -283,7 +407,9 @@ mod tests {
         let p = plan("busybox", &["sh", "-c", "echo done"], Pull::Present);
         let snap = replay(&p, "job", at(0.0), at(30.0), Restart::Never, &T);
         assert_eq!(snap.done, Some(0));
-        assert!(matches!(&snap.state, State::Terminated { reason, exit_code: 0, .. } if reason == "Completed"));
+        assert!(
+            matches!(&snap.state, State::Terminated { reason, exit_code: 0, .. } if reason == "Completed")
+        );
         assert_eq!(snap.next_change, None);
     }
 }

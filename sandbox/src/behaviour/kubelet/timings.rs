@@ -26,7 +26,9 @@ impl Timings {
 
     /// How long pulling `image` takes the first time on a node: 0.5 s to 2.5 s depending on the image.
     pub fn pull(&self, image: &str) -> Duration {
-        self.scaled(Duration::from_millis(500 + (unit(seed_of(image), 1) * 2000.0) as u64))
+        self.scaled(Duration::from_millis(
+            500 + (unit(seed_of(image), 1) * 2000.0) as u64,
+        ))
     }
 
     /// How long until a missing image is reported as `ErrImagePull`.

@@ -38,7 +38,11 @@ impl LogQuery {
     /// Parses a raw query string; malformed numbers are a 400, as on the API server.
     pub fn parse(query: &str) -> Result<Self, SandboxError> {
         let mut q = LogQuery::default();
-        let number = |key: &str, value: &str| value.parse::<i64>().map_err(|_| SandboxError::BadRequest(format!("invalid value for {key}: {value:?}")));
+        let number = |key: &str, value: &str| {
+            value.parse::<i64>().map_err(|_| {
+                SandboxError::BadRequest(format!("invalid value for {key}: {value:?}"))
+            })
+        };
         for (key, value) in form_urlencoded::parse(query.as_bytes()) {
             match key.as_ref() {
                 "container" => q.container = Some(value.into_owned()),
@@ -46,8 +50,16 @@ impl LogQuery {
                 "previous" => q.previous = flag(&value),
                 "timestamps" => q.timestamps = flag(&value),
                 "tailLines" => q.tail_lines = Some(number("tailLines", &value)?.max(0) as u64),
-                "sinceSeconds" => q.since = Some(Utc::now() - TimeDelta::seconds(number("sinceSeconds", &value)?.max(0))),
-                "sinceTime" => q.since = Some(parse_time(&value).ok_or_else(|| SandboxError::BadRequest(format!("invalid sinceTime: {value}")))?),
+                "sinceSeconds" => {
+                    q.since = Some(
+                        Utc::now() - TimeDelta::seconds(number("sinceSeconds", &value)?.max(0)),
+                    )
+                }
+                "sinceTime" => {
+                    q.since = Some(parse_time(&value).ok_or_else(|| {
+                        SandboxError::BadRequest(format!("invalid sinceTime: {value}"))
+                    })?)
+                }
                 "limitBytes" => q.limit_bytes = Some(number("limitBytes", &value)?.max(1) as usize),
                 _ => {}
             }
@@ -99,7 +111,10 @@ fn initial(run: &RunLog, query: &LogQuery, now: DateTime<Utc>) -> Vec<LogLine> {
 
 fn text_response(body: Body) -> Response {
     let mut response = Response::new(body);
-    response.headers_mut().insert(header::CONTENT_TYPE, header::HeaderValue::from_static("text/plain"));
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        header::HeaderValue::from_static("text/plain"),
+    );
     response
 }
 
@@ -117,7 +132,12 @@ pub async fn serve(store: Store, namespace: String, name: String, query: &str) -
     }
 }
 
-fn respond(store: Store, namespace: String, name: String, query: &str) -> Result<Response, SandboxError> {
+fn respond(
+    store: Store,
+    namespace: String,
+    name: String,
+    query: &str,
+) -> Result<Response, SandboxError> {
     let query = LogQuery::parse(query)?;
     let pod = store.get(&kinds::pods(), Some(&namespace), &name)?;
     let container = container_name(&pod, query.container.as_deref())?;
@@ -129,13 +149,26 @@ fn respond(store: Store, namespace: String, name: String, query: &str) -> Result
     if !query.follow || query.previous || run.finished.is_some() || limit == Some(0) {
         return Ok(text_response(Body::from(first)));
     }
-    let follow = Follow { store, namespace, name, container, uid: object::uid(&pod).to_owned(), run, cursor: now, limit, timestamps: query.timestamps, done: false };
+    let follow = Follow {
+        store,
+        namespace,
+        name,
+        container,
+        uid: object::uid(&pod).to_owned(),
+        run,
+        cursor: now,
+        limit,
+        timestamps: query.timestamps,
+        done: false,
+    };
     let head = stream::once(async move { Ok::<Bytes, std::io::Error>(Bytes::from(first)) });
     let tail = stream::unfold(follow, |mut f| async move {
         let chunk = f.next_chunk().await?;
         Some((Ok::<Bytes, std::io::Error>(Bytes::from(chunk)), f))
     });
-    Ok(text_response(Body::from_stream(futures::StreamExt::chain(head, tail))))
+    Ok(text_response(Body::from_stream(futures::StreamExt::chain(
+        head, tail,
+    ))))
 }
 
 /// State of a followed log.
@@ -163,16 +196,26 @@ impl Follow {
                 return None;
             }
             let now = Utc::now();
-            let wait = self.run.next_line_after(self.cursor).map_or(RECHECK, |at| (at - now).to_std().unwrap_or_default().min(RECHECK));
+            let wait = self.run.next_line_after(self.cursor).map_or(RECHECK, |at| {
+                (at - now).to_std().unwrap_or_default().min(RECHECK)
+            });
             tokio::time::sleep(wait).await;
             let now = Utc::now();
-            match self.store.get(&kinds::pods(), Some(&self.namespace), &self.name) {
+            match self
+                .store
+                .get(&kinds::pods(), Some(&self.namespace), &self.name)
+            {
                 Ok(pod) if object::uid(&pod) == self.uid && !object::is_deleting(&pod) => {
                     if let Ok(current) = run_for(&pod, &self.container, false)
                         && (current.started != self.run.started || current.finished.is_some())
                     {
                         // The container stopped (and may have restarted): this run's stream ends.
-                        self.run.finished = Some(current.finished.filter(|_| current.started == self.run.started).unwrap_or(now));
+                        self.run.finished = Some(
+                            current
+                                .finished
+                                .filter(|_| current.started == self.run.started)
+                                .unwrap_or(now),
+                        );
                         self.done = true;
                     }
                 }
@@ -202,7 +245,9 @@ mod tests {
 
     #[test]
     fn query_flags_and_numbers_parse() {
-        let q = LogQuery::parse("container=web&follow=true&tailLines=10&timestamps=1&limitBytes=100").unwrap_or_default();
+        let q =
+            LogQuery::parse("container=web&follow=true&tailLines=10&timestamps=1&limitBytes=100")
+                .unwrap_or_default();
         assert_eq!(q.container.as_deref(), Some("web"));
         assert!(q.follow && q.timestamps && !q.previous);
         assert_eq!(q.tail_lines, Some(10));

@@ -31,11 +31,26 @@ pub fn banner(style: LineStyle, component: &str, at: DateTime<Utc>) -> Vec<Strin
 }
 
 /// The `index`-th line of the steady stream, written at `at`.
-pub fn steady_line(style: LineStyle, component: &str, seed: u64, index: u64, at: DateTime<Utc>) -> String {
+pub fn steady_line(
+    style: LineStyle,
+    component: &str,
+    seed: u64,
+    index: u64,
+    at: DateTime<Utc>,
+) -> String {
     let r = |salt: u64| mix(seed ^ salt, index);
     match style {
         LineStyle::AccessLog => {
-            const PATHS: [&str; 8] = ["/", "/index.html", "/api/products", "/api/cart", "/static/app.js", "/static/style.css", "/healthz", "/api/products/42"];
+            const PATHS: [&str; 8] = [
+                "/",
+                "/index.html",
+                "/api/products",
+                "/api/cart",
+                "/static/app.js",
+                "/static/style.css",
+                "/healthz",
+                "/api/products/42",
+            ];
             const AGENTS: [&str; 4] = [
                 "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36",
                 "kube-probe/1.35",
@@ -62,7 +77,10 @@ pub fn steady_line(style: LineStyle, component: &str, seed: u64, index: u64, at:
         LineStyle::Database => {
             let stamp = at.format("%Y-%m-%d %H:%M:%S%.3f");
             match r(1) % 6 {
-                0 => format!("{stamp} UTC [{}] LOG:  checkpoint starting: time", 20 + r(2) % 80),
+                0 => format!(
+                    "{stamp} UTC [{}] LOG:  checkpoint starting: time",
+                    20 + r(2) % 80
+                ),
                 1 => format!(
                     "{stamp} UTC [{}] LOG:  checkpoint complete: wrote {} buffers ({:.1}%); write={:.3} s",
                     20 + r(2) % 80,
@@ -70,7 +88,10 @@ pub fn steady_line(style: LineStyle, component: &str, seed: u64, index: u64, at:
                     unit(seed, index) * 3.0,
                     unit(seed ^ 9, index) * 2.0
                 ),
-                2 => format!("{stamp} UTC [{}] LOG:  automatic vacuum of table \"shop.public.orders\": index scans: 1", 100 + r(2) % 900),
+                2 => format!(
+                    "{stamp} UTC [{}] LOG:  automatic vacuum of table \"shop.public.orders\": index scans: 1",
+                    100 + r(2) % 900
+                ),
                 _ => format!(
                     "{stamp} UTC [{}] LOG:  duration: {:.3} ms  statement: SELECT * FROM products WHERE id = {}",
                     100 + r(2) % 900,
@@ -95,7 +116,8 @@ pub fn steady_line(style: LineStyle, component: &str, seed: u64, index: u64, at:
                 1..=3 => "WARN ",
                 _ => "INFO ",
             };
-            let event = pick(&EVENTS, seed ^ 13, index).replace("{id}", &(r(2) % 10_000).to_string());
+            let event =
+                pick(&EVENTS, seed ^ 13, index).replace("{id}", &(r(2) % 10_000).to_string());
             format!(
                 "{} {level} {component}: {event} request_id={:08x} duration_ms={}",
                 at.format("%Y-%m-%dT%H:%M:%S%.3fZ"),
@@ -123,7 +145,13 @@ mod tests {
 
     #[test]
     fn application_lines_name_their_component() {
-        let line = steady_line(LineStyle::Application, "cart", 3, 9, DateTime::<Utc>::UNIX_EPOCH);
+        let line = steady_line(
+            LineStyle::Application,
+            "cart",
+            3,
+            9,
+            DateTime::<Utc>::UNIX_EPOCH,
+        );
         assert!(line.contains(" cart: "), "{line}");
     }
 }

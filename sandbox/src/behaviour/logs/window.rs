@@ -63,19 +63,32 @@ impl RunLog {
         if self.program.style == LineStyle::Quiet || t < self.steady_start() {
             return 0;
         }
-        let slots = ((t - self.steady_start()).num_milliseconds() / self.interval().num_milliseconds().max(1)) as u64;
+        let slots = ((t - self.steady_start()).num_milliseconds()
+            / self.interval().num_milliseconds().max(1)) as u64;
         // Slot `slots` may or may not have fired yet depending on its jitter.
-        if self.steady_at(slots) <= t { slots + 1 } else { slots }
+        if self.steady_at(slots) <= t {
+            slots + 1
+        } else {
+            slots
+        }
     }
 
     /// The head of the run: banner and echoed lines, all written within the first few milliseconds.
     fn head(&self) -> Vec<LogLine> {
         let mut texts = banner(self.program.style, &self.component, self.started);
-        texts.extend(self.program.startup_lines.iter().flat_map(|l| l.lines().map(str::to_owned)));
+        texts.extend(
+            self.program
+                .startup_lines
+                .iter()
+                .flat_map(|l| l.lines().map(str::to_owned)),
+        );
         texts
             .into_iter()
             .enumerate()
-            .map(|(i, text)| LogLine { at: self.started + TimeDelta::milliseconds(i as i64 * 3), text })
+            .map(|(i, text)| LogLine {
+                at: self.started + TimeDelta::milliseconds(i as i64 * 3),
+                text,
+            })
             .collect()
     }
 
@@ -84,7 +97,11 @@ impl RunLog {
         let end = self.end(now);
         let count = self.steady_count(end);
         let first_kept = count.saturating_sub(RETAINED_LINES);
-        let mut out: Vec<LogLine> = if first_kept == 0 { self.head().into_iter().filter(|l| l.at <= end).collect() } else { Vec::new() };
+        let mut out: Vec<LogLine> = if first_kept == 0 {
+            self.head().into_iter().filter(|l| l.at <= end).collect()
+        } else {
+            Vec::new()
+        };
         out.extend((first_kept..count).map(|i| self.steady(i)));
         out
     }
@@ -105,7 +122,11 @@ impl RunLog {
     /// Lines written in `(after, until]`, for following a live run.
     pub fn between(&self, after: DateTime<Utc>, until: DateTime<Utc>) -> Vec<LogLine> {
         let until = self.end(until);
-        let mut out: Vec<LogLine> = self.head().into_iter().filter(|l| l.at > after && l.at <= until).collect();
+        let mut out: Vec<LogLine> = self
+            .head()
+            .into_iter()
+            .filter(|l| l.at > after && l.at <= until)
+            .collect();
         let from = self.steady_count(after);
         let to = self.steady_count(until);
         out.extend((from..to).map(|i| self.steady(i)));
@@ -117,7 +138,9 @@ impl RunLog {
         if self.program.style == LineStyle::Quiet {
             return None;
         }
-        let at = self.steady_at(self.steady_count(t)).max(self.steady_start());
+        let at = self
+            .steady_at(self.steady_count(t))
+            .max(self.steady_start());
         match self.finished {
             Some(f) if at > f => None,
             _ => Some(at),
@@ -126,7 +149,10 @@ impl RunLog {
 
     fn steady(&self, index: u64) -> LogLine {
         let at = self.steady_at(index);
-        LogLine { at, text: steady_line(self.program.style, &self.component, self.seed, index, at) }
+        LogLine {
+            at,
+            text: steady_line(self.program.style, &self.component, self.seed, index, at),
+        }
     }
 }
 
@@ -151,7 +177,10 @@ mod tests {
         let early = log.lines(log.started + TimeDelta::seconds(5)).len();
         let later = log.lines(log.started + TimeDelta::seconds(60)).len();
         assert!(early >= 5 && later > early + 10, "{early} {later}");
-        assert_eq!(log.lines(log.started + TimeDelta::seconds(60)), log.lines(log.started + TimeDelta::seconds(60)));
+        assert_eq!(
+            log.lines(log.started + TimeDelta::seconds(60)),
+            log.lines(log.started + TimeDelta::seconds(60))
+        );
     }
 
     #[test]
@@ -177,7 +206,13 @@ mod tests {
     fn a_finished_run_stops_writing() {
         let mut log = run("nginx");
         log.finished = Some(log.started + TimeDelta::seconds(10));
-        assert_eq!(log.lines(log.started + TimeDelta::seconds(10)), log.lines(log.started + TimeDelta::hours(1)));
-        assert_eq!(log.next_line_after(log.started + TimeDelta::seconds(11)), None);
+        assert_eq!(
+            log.lines(log.started + TimeDelta::seconds(10)),
+            log.lines(log.started + TimeDelta::hours(1))
+        );
+        assert_eq!(
+            log.next_line_after(log.started + TimeDelta::seconds(11)),
+            None
+        );
     }
 }

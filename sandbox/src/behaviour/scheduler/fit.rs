@@ -4,104 +4,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use k8s_openapi::api::core::v1::{Container, Node, Pod, Taint, Toleration};
+use k8s_openapi::api::core::v1::{Node, Pod, Taint, Toleration};
 
+pub use super::resources::{GPU, Resources, pod_requests, requests_of};
 use crate::behaviour::quantity::{cpu_millis, whole_units};
-
-/// The GPU resource name the console and the seed use.
-pub const GPU: &str = "nvidia.com/gpu";
-
-/// Resources a pod (or the pods on a node) ask for.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Resources {
-    pub cpu_millis: i64,
-    pub memory_bytes: i64,
-    pub gpus: i64,
-    pub pods: i64,
-}
-
-impl Resources {
-    pub fn add(&mut self, other: &Resources) {
-        self.cpu_millis += other.cpu_millis;
-        self.memory_bytes += other.memory_bytes;
-        self.gpus += other.gpus;
-        self.pods += other.pods;
-    }
-
-    pub fn subtract(&mut self, other: &Resources) {
-        self.cpu_millis -= other.cpu_millis;
-        self.memory_bytes -= other.memory_bytes;
-        self.gpus -= other.gpus;
-        self.pods -= other.pods;
-    }
-}
-
-fn container_requests(container: &Container) -> Resources {
-    let Some(resources) = &container.resources else { return Resources::default() };
-    // Requests default to limits when only limits are given, as the API server's defaulting does.
-    let get = |name: &str| {
-        resources
-            .requests
-            .as_ref()
-            .and_then(|r| r.get(name))
-            .or_else(|| resources.limits.as_ref().and_then(|l| l.get(name)))
-            .map(|q| q.0.as_str())
-    };
-    Resources {
-        cpu_millis: get("cpu").map_or(0, cpu_millis),
-        memory_bytes: get("memory").map_or(0, whole_units),
-        gpus: get(GPU).map_or(0, whole_units),
-        pods: 0,
-    }
-}
-
-/// What a pod asks for: the sum over its containers, or the largest init container if that is bigger.
-pub fn pod_requests(pod: &Pod) -> Resources {
-    let Some(spec) = &pod.spec else { return Resources { pods: 1, ..Default::default() } };
-    let mut total = Resources { pods: 1, ..Default::default() };
-    for c in &spec.containers {
-        total.add(&container_requests(c));
-    }
-    for c in spec.init_containers.iter().flatten() {
-        let r = container_requests(c);
-        total.cpu_millis = total.cpu_millis.max(r.cpu_millis);
-        total.memory_bytes = total.memory_bytes.max(r.memory_bytes);
-        total.gpus = total.gpus.max(r.gpus);
-    }
-    total
-}
-
-/// Requests of a stored pod read straight from its JSON: the scheduler accounts for every pod of a
-/// 150 000-pod cluster at start-up, and a typed deserialisation of each would cost seconds.
-pub fn requests_of(pod: &serde_json::Value) -> Resources {
-    let one = |container: &serde_json::Value| {
-        let get = |name: &str| {
-            let resources = container.get("resources")?;
-            resources
-                .pointer(&format!("/requests/{}", name.replace('/', "~1")))
-                .or_else(|| resources.pointer(&format!("/limits/{}", name.replace('/', "~1"))))
-                .and_then(serde_json::Value::as_str)
-        };
-        Resources {
-            cpu_millis: get("cpu").map_or(0, cpu_millis),
-            memory_bytes: get("memory").map_or(0, whole_units),
-            gpus: get(GPU).map_or(0, whole_units),
-            pods: 0,
-        }
-    };
-    let mut total = Resources { pods: 1, ..Default::default() };
-    let list = |field: &str| pod.pointer(&format!("/spec/{field}")).and_then(serde_json::Value::as_array).cloned().unwrap_or_default();
-    for c in list("containers") {
-        total.add(&one(&c));
-    }
-    for c in list("initContainers") {
-        let r = one(&c);
-        total.cpu_millis = total.cpu_millis.max(r.cpu_millis);
-        total.memory_bytes = total.memory_bytes.max(r.memory_bytes);
-        total.gpus = total.gpus.max(r.gpus);
-    }
-    total
-}
 
 /// What the scheduler remembers about a node.
 #[derive(Debug, Clone)]
@@ -132,8 +38,16 @@ impl NodeFacts {
                 pods: get("pods").map_or(110, whole_units),
             },
             labels: node.metadata.labels.clone().unwrap_or_default(),
-            taints: node.spec.as_ref().and_then(|s| s.taints.clone()).unwrap_or_default(),
-            unschedulable: node.spec.as_ref().and_then(|s| s.unschedulable).unwrap_or(false),
+            taints: node
+                .spec
+                .as_ref()
+                .and_then(|s| s.taints.clone())
+                .unwrap_or_default(),
+            unschedulable: node
+                .spec
+                .as_ref()
+                .and_then(|s| s.unschedulable)
+                .unwrap_or(false),
             ready,
         }
     }
@@ -152,7 +66,9 @@ impl PodNeeds {
         let spec = pod.spec.as_ref();
         Self {
             requests: pod_requests(pod),
-            node_selector: spec.and_then(|s| s.node_selector.clone()).unwrap_or_default(),
+            node_selector: spec
+                .and_then(|s| s.node_selector.clone())
+                .unwrap_or_default(),
             tolerations: spec.and_then(|s| s.tolerations.clone()).unwrap_or_default(),
         }
     }
@@ -175,7 +91,9 @@ impl Misfit {
     fn describe(&self) -> String {
         match self {
             Misfit::Unschedulable => "node(s) were unschedulable".into(),
-            Misfit::NotReady => "node(s) had untolerated taint {node.kubernetes.io/not-ready: }".into(),
+            Misfit::NotReady => {
+                "node(s) had untolerated taint {node.kubernetes.io/not-ready: }".into()
+            }
             Misfit::UntoleratedTaint(t) => format!("node(s) had untolerated taint {{{t}}}"),
             Misfit::SelectorMismatch => "node(s) didn't match Pod's node affinity/selector".into(),
             Misfit::InsufficientCpu => "Insufficient cpu".into(),
@@ -194,7 +112,10 @@ pub fn tolerates(toleration: &Toleration, taint: &Taint) -> bool {
         return false;
     }
     match toleration.operator.as_deref() {
-        Some("Exists") => toleration.key.as_deref().is_none_or(|k| k.is_empty() || k == taint.key),
+        Some("Exists") => toleration
+            .key
+            .as_deref()
+            .is_none_or(|k| k.is_empty() || k == taint.key),
         _ => {
             toleration.key.as_deref() == Some(taint.key.as_str())
                 && toleration.value.as_deref().unwrap_or("") == taint.value.as_deref().unwrap_or("")
@@ -203,7 +124,11 @@ pub fn tolerates(toleration: &Toleration, taint: &Taint) -> bool {
 }
 
 fn tolerated(needs: &PodNeeds, key: &str, effect: &str) -> bool {
-    let taint = Taint { key: key.into(), effect: effect.into(), ..Default::default() };
+    let taint = Taint {
+        key: key.into(),
+        effect: effect.into(),
+        ..Default::default()
+    };
     needs.tolerations.iter().any(|t| tolerates(t, &taint))
 }
 
@@ -216,12 +141,24 @@ pub fn misfits(needs: &PodNeeds, node: &NodeFacts, used: &Resources) -> Vec<Misf
     if !node.ready && !tolerated(needs, "node.kubernetes.io/not-ready", "NoSchedule") {
         out.push(Misfit::NotReady);
     }
-    for taint in node.taints.iter().filter(|t| t.effect == "NoSchedule" || t.effect == "NoExecute") {
+    for taint in node
+        .taints
+        .iter()
+        .filter(|t| t.effect == "NoSchedule" || t.effect == "NoExecute")
+    {
         if !needs.tolerations.iter().any(|t| tolerates(t, taint)) {
-            out.push(Misfit::UntoleratedTaint(format!("{}: {}", taint.key, taint.value.as_deref().unwrap_or(""))));
+            out.push(Misfit::UntoleratedTaint(format!(
+                "{}: {}",
+                taint.key,
+                taint.value.as_deref().unwrap_or("")
+            )));
         }
     }
-    if needs.node_selector.iter().any(|(k, v)| node.labels.get(k) != Some(v)) {
+    if needs
+        .node_selector
+        .iter()
+        .any(|(k, v)| node.labels.get(k) != Some(v))
+    {
         out.push(Misfit::SelectorMismatch);
     }
     let want = &needs.requests;
@@ -244,9 +181,23 @@ pub fn misfits(needs: &PodNeeds, node: &NodeFacts, used: &Resources) -> Vec<Misf
 /// How full a node would be with the pod: lower is better (spreads pods like the default
 /// `LeastAllocated` scoring).
 pub fn load_score(needs: &PodNeeds, node: &NodeFacts, used: &Resources) -> f64 {
-    let ratio = |want: i64, used: i64, alloc: i64| if alloc <= 0 { 0.0 } else { (want + used) as f64 / alloc as f64 };
-    let cpu = ratio(needs.requests.cpu_millis, used.cpu_millis, node.allocatable.cpu_millis);
-    let memory = ratio(needs.requests.memory_bytes, used.memory_bytes, node.allocatable.memory_bytes);
+    let ratio = |want: i64, used: i64, alloc: i64| {
+        if alloc <= 0 {
+            0.0
+        } else {
+            (want + used) as f64 / alloc as f64
+        }
+    };
+    let cpu = ratio(
+        needs.requests.cpu_millis,
+        used.cpu_millis,
+        node.allocatable.cpu_millis,
+    );
+    let memory = ratio(
+        needs.requests.memory_bytes,
+        used.memory_bytes,
+        node.allocatable.memory_bytes,
+    );
     let pods = ratio(1, used.pods, node.allocatable.pods);
     cpu + memory + pods
 }
@@ -274,22 +225,15 @@ pub fn failure_message(total_nodes: usize, rejections: &[Vec<Misfit>]) -> String
 mod tests {
     use super::*;
 
-    #[test]
-    fn requests_read_from_json_match_the_typed_reading() {
-        let json = serde_json::json!({"spec": {"containers": [
-            {"name": "a", "resources": {"requests": {"cpu": "250m", "memory": "64Mi"}}},
-            {"name": "b", "resources": {"limits": {"cpu": "1", "nvidia.com/gpu": "1"}}}
-        ]}});
-        let typed: Pod = serde_json::from_value(json.clone()).unwrap_or_default();
-        assert_eq!(requests_of(&json), pod_requests(&typed));
-        assert_eq!(requests_of(&json).cpu_millis, 1250);
-        assert_eq!(requests_of(&json).gpus, 1);
-    }
-
     fn node(cpu: i64, gpus: i64) -> NodeFacts {
         NodeFacts {
             name: "n1".into(),
-            allocatable: Resources { cpu_millis: cpu, memory_bytes: 8 << 30, gpus, pods: 110 },
+            allocatable: Resources {
+                cpu_millis: cpu,
+                memory_bytes: 8 << 30,
+                gpus,
+                pods: 110,
+            },
             labels: BTreeMap::from([("disk".into(), "ssd".into())]),
             taints: Vec::new(),
             unschedulable: false,
@@ -298,42 +242,90 @@ mod tests {
     }
 
     fn needs(cpu: i64) -> PodNeeds {
-        PodNeeds { requests: Resources { cpu_millis: cpu, pods: 1, ..Default::default() }, ..Default::default() }
+        PodNeeds {
+            requests: Resources {
+                cpu_millis: cpu,
+                pods: 1,
+                ..Default::default()
+            },
+            ..Default::default()
+        }
     }
 
     #[test]
     fn requests_must_fit_in_what_is_left() {
-        let used = Resources { cpu_millis: 1500, ..Default::default() };
+        let used = Resources {
+            cpu_millis: 1500,
+            ..Default::default()
+        };
         assert!(misfits(&needs(500), &node(2000, 0), &used).is_empty());
-        assert_eq!(misfits(&needs(600), &node(2000, 0), &used), vec![Misfit::InsufficientCpu]);
+        assert_eq!(
+            misfits(&needs(600), &node(2000, 0), &used),
+            vec![Misfit::InsufficientCpu]
+        );
         let mut gpu = needs(0);
         gpu.requests.gpus = 1;
-        assert_eq!(misfits(&gpu, &node(2000, 0), &Resources::default()), vec![Misfit::InsufficientGpu]);
+        assert_eq!(
+            misfits(&gpu, &node(2000, 0), &Resources::default()),
+            vec![Misfit::InsufficientGpu]
+        );
         assert!(misfits(&gpu, &node(2000, 1), &Resources::default()).is_empty());
     }
 
     #[test]
     fn taints_need_tolerations_and_cordon_blocks() {
         let mut n = node(4000, 0);
-        n.taints.push(Taint { key: "dedicated".into(), value: Some("ml".into()), effect: "NoSchedule".into(), ..Default::default() });
-        assert_eq!(misfits(&needs(1), &n, &Resources::default()), vec![Misfit::UntoleratedTaint("dedicated: ml".into())]);
+        n.taints.push(Taint {
+            key: "dedicated".into(),
+            value: Some("ml".into()),
+            effect: "NoSchedule".into(),
+            ..Default::default()
+        });
+        assert_eq!(
+            misfits(&needs(1), &n, &Resources::default()),
+            vec![Misfit::UntoleratedTaint("dedicated: ml".into())]
+        );
         let mut tolerant = needs(1);
-        tolerant.tolerations.push(Toleration { key: Some("dedicated".into()), operator: Some("Equal".into()), value: Some("ml".into()), effect: Some("NoSchedule".into()), ..Default::default() });
+        tolerant.tolerations.push(Toleration {
+            key: Some("dedicated".into()),
+            operator: Some("Equal".into()),
+            value: Some("ml".into()),
+            effect: Some("NoSchedule".into()),
+            ..Default::default()
+        });
         assert!(misfits(&tolerant, &n, &Resources::default()).is_empty());
         n.unschedulable = true;
-        assert_eq!(misfits(&tolerant, &n, &Resources::default()), vec![Misfit::Unschedulable]);
+        assert_eq!(
+            misfits(&tolerant, &n, &Resources::default()),
+            vec![Misfit::Unschedulable]
+        );
     }
 
     #[test]
     fn node_selector_must_match_labels() {
         let mut p = needs(1);
         p.node_selector.insert("disk".into(), "hdd".into());
-        assert_eq!(misfits(&p, &node(1000, 0), &Resources::default()), vec![Misfit::SelectorMismatch]);
+        assert_eq!(
+            misfits(&p, &node(1000, 0), &Resources::default()),
+            vec![Misfit::SelectorMismatch]
+        );
     }
 
     #[test]
     fn the_failure_message_counts_nodes_per_reason() {
-        let message = failure_message(3, &[vec![Misfit::InsufficientCpu], vec![Misfit::Unschedulable], vec![Misfit::InsufficientCpu]]);
-        assert!(message.starts_with("0/3 nodes are available: 2 Insufficient cpu, 1 node(s) were unschedulable."), "{message}");
+        let message = failure_message(
+            3,
+            &[
+                vec![Misfit::InsufficientCpu],
+                vec![Misfit::Unschedulable],
+                vec![Misfit::InsufficientCpu],
+            ],
+        );
+        assert!(
+            message.starts_with(
+                "0/3 nodes are available: 2 Insufficient cpu, 1 node(s) were unschedulable."
+            ),
+            "{message}"
+        );
     }
 }

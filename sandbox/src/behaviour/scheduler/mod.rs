@@ -6,6 +6,7 @@
 //! Node usage is kept incrementally from pod events, so a bind never rescans the cluster's pods.
 
 pub mod fit;
+pub mod resources;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::time::Duration;
@@ -14,7 +15,9 @@ use k8s_openapi::api::core::v1::{Node, Pod};
 use serde_json::{Value, json};
 use tokio::sync::broadcast::error::RecvError;
 
-use self::fit::{NodeFacts, PodNeeds, Resources, failure_message, load_score, misfits, requests_of, tolerates};
+use self::fit::{
+    NodeFacts, PodNeeds, Resources, failure_message, load_score, misfits, requests_of, tolerates,
+};
 use super::events::{EventRecorder, EventType};
 use super::object::{self, kinds, now_rfc3339};
 use crate::selectors::LabelSelector;
@@ -55,7 +58,10 @@ impl Scheduler {
 
     /// Runs until the store goes away.
     pub async fn run(mut self) {
-        let (Ok(mut pods), Ok(mut nodes)) = (self.store.subscribe(&kinds::pods()), self.store.subscribe(&kinds::nodes())) else {
+        let (Ok(mut pods), Ok(mut nodes)) = (
+            self.store.subscribe(&kinds::pods()),
+            self.store.subscribe(&kinds::nodes()),
+        ) else {
             return;
         };
         self.resync();
@@ -85,20 +91,29 @@ impl Scheduler {
         self.placed.clear();
         self.by_node.clear();
         self.pending.clear();
-        for node in self.store.list(&kinds::nodes(), None, &LabelSelector::default()) {
+        for node in self
+            .store
+            .list(&kinds::nodes(), None, &LabelSelector::default())
+        {
             if let Some(typed) = object::typed::<Node>(&node) {
                 let facts = NodeFacts::from_node(&typed);
                 self.nodes.insert(facts.name.clone(), facts);
             }
         }
-        for pod in self.store.list(&kinds::pods(), None, &LabelSelector::default()) {
+        for pod in self
+            .store
+            .list(&kinds::pods(), None, &LabelSelector::default())
+        {
             self.account(&pod);
         }
     }
 
     fn on_pod(&mut self, event: &WatchEvent) {
         let pod = &event.object;
-        let key = (object::namespace(pod).to_owned(), object::name(pod).to_owned());
+        let key = (
+            object::namespace(pod).to_owned(),
+            object::name(pod).to_owned(),
+        );
         if event.event_type == Change::Deleted {
             self.release(&key);
             self.pending.remove(&key);
@@ -113,8 +128,14 @@ impl Scheduler {
 
     /// Counts a bound pod on its node, or queues an unbound one.
     fn account(&mut self, pod: &Value) {
-        let key = (object::namespace(pod).to_owned(), object::name(pod).to_owned());
-        let finished = matches!(object::str_at(pod, "/status/phase"), Some("Succeeded" | "Failed"));
+        let key = (
+            object::namespace(pod).to_owned(),
+            object::name(pod).to_owned(),
+        );
+        let finished = matches!(
+            object::str_at(pod, "/status/phase"),
+            Some("Succeeded" | "Failed")
+        );
         match object::str_at(pod, "/spec/nodeName").filter(|n| !n.is_empty()) {
             Some(_) if finished => {
                 self.release(&key);
@@ -125,13 +146,17 @@ impl Scheduler {
                     self.release(&key);
                     let requests = requests_of(pod);
                     self.used.entry(node.to_owned()).or_default().add(&requests);
-                    self.by_node.entry(node.to_owned()).or_default().insert(key.clone());
+                    self.by_node
+                        .entry(node.to_owned())
+                        .or_default()
+                        .insert(key.clone());
                     self.placed.insert(key, (node.to_owned(), requests));
                 }
             }
             None if object::is_deleting(pod) => {}
             None => {
-                let ours = object::str_at(pod, "/spec/schedulerName").is_none_or(|s| s == "default-scheduler");
+                let ours = object::str_at(pod, "/spec/schedulerName")
+                    .is_none_or(|s| s == "default-scheduler");
                 if ours && !self.unschedulable.contains_key(&key) {
                     self.pending.insert(key);
                 }
@@ -156,7 +181,9 @@ impl Scheduler {
             self.nodes.remove(&name);
             return;
         }
-        let Some(typed) = object::typed::<Node>(&event.object) else { return };
+        let Some(typed) = object::typed::<Node>(&event.object) else {
+            return;
+        };
         let facts = NodeFacts::from_node(&typed);
         self.evict_intolerant(&facts);
         self.nodes.insert(name, facts);
@@ -169,29 +196,58 @@ impl Scheduler {
 
     /// The taint manager's job: pods on a node with a `NoExecute` taint they do not tolerate are deleted.
     fn evict_intolerant(&mut self, node: &NodeFacts) {
-        let no_execute: Vec<_> = node.taints.iter().filter(|t| t.effect == "NoExecute").collect();
+        let no_execute: Vec<_> = node
+            .taints
+            .iter()
+            .filter(|t| t.effect == "NoExecute")
+            .collect();
         if no_execute.is_empty() {
             return;
         }
-        let on_node: Vec<PodKey> = self.by_node.get(&node.name).map(|s| s.iter().cloned().collect()).unwrap_or_default();
+        let on_node: Vec<PodKey> = self
+            .by_node
+            .get(&node.name)
+            .map(|s| s.iter().cloned().collect())
+            .unwrap_or_default();
         for (ns, name) in on_node {
-            let Ok(pod) = self.store.get(&kinds::pods(), Some(&ns), &name) else { continue };
-            let tolerations = object::typed::<Pod>(&pod).and_then(|p| p.spec).and_then(|s| s.tolerations).unwrap_or_default();
-            if no_execute.iter().all(|taint| tolerations.iter().any(|t| tolerates(t, taint))) {
+            let Ok(pod) = self.store.get(&kinds::pods(), Some(&ns), &name) else {
+                continue;
+            };
+            let tolerations = object::typed::<Pod>(&pod)
+                .and_then(|p| p.spec)
+                .and_then(|s| s.tolerations)
+                .unwrap_or_default();
+            if no_execute
+                .iter()
+                .all(|taint| tolerations.iter().any(|t| tolerates(t, taint)))
+            {
                 continue;
             }
-            self.recorder.record(&pod, EventType::Normal, "TaintManagerEviction", &format!("Marking for deletion Pod {ns}/{name}"));
-            let _ = self.store.delete(&kinds::pods(), Some(&ns), &name, &DeleteOptions::default());
+            self.recorder.record(
+                &pod,
+                EventType::Normal,
+                "TaintManagerEviction",
+                &format!("Marking for deletion Pod {ns}/{name}"),
+            );
+            let _ = self
+                .store
+                .delete(&kinds::pods(), Some(&ns), &name, &DeleteOptions::default());
         }
     }
 
     fn schedule_pending(&mut self) {
         while let Some(key) = self.pending.pop_first() {
-            let Ok(pod) = self.store.get(&kinds::pods(), Some(&key.0), &key.1) else { continue };
-            if object::str_at(&pod, "/spec/nodeName").is_some_and(|n| !n.is_empty()) || object::is_deleting(&pod) {
+            let Ok(pod) = self.store.get(&kinds::pods(), Some(&key.0), &key.1) else {
+                continue;
+            };
+            if object::str_at(&pod, "/spec/nodeName").is_some_and(|n| !n.is_empty())
+                || object::is_deleting(&pod)
+            {
                 continue;
             }
-            let Some(typed) = object::typed::<Pod>(&pod) else { continue };
+            let Some(typed) = object::typed::<Pod>(&pod) else {
+                continue;
+            };
             let needs = PodNeeds::from_pod(&typed);
             let mut best: Option<(f64, &str)> = None;
             let mut rejections = Vec::new();
@@ -201,7 +257,8 @@ impl Scheduler {
                 let reasons = misfits(&needs, node, used);
                 if reasons.is_empty() {
                     let score = load_score(&needs, node, used);
-                    if best.is_none_or(|(s, n)| score < s || (score == s && node.name.as_str() < n)) {
+                    if best.is_none_or(|(s, n)| score < s || (score == s && node.name.as_str() < n))
+                    {
                         best = Some((score, &node.name));
                     }
                 } else {
@@ -238,7 +295,12 @@ impl Scheduler {
         self.unschedulable.remove(key);
         if let Ok(bound) = bound {
             self.account(&bound);
-            self.recorder.record(&bound, EventType::Normal, "Scheduled", &format!("Successfully assigned {}/{} to {node}", key.0, key.1));
+            self.recorder.record(
+                &bound,
+                EventType::Normal,
+                "Scheduled",
+                &format!("Successfully assigned {}/{} to {node}", key.0, key.1),
+            );
         }
     }
 
@@ -261,7 +323,8 @@ impl Scheduler {
             },
             &WriteOptions::manager("default-scheduler"),
         );
-        self.recorder.record(pod, EventType::Warning, "FailedScheduling", &message);
+        self.recorder
+            .record(pod, EventType::Warning, "FailedScheduling", &message);
         self.unschedulable.insert(key, message);
     }
 }

@@ -20,7 +20,10 @@ pub struct FilesystemSeed<'a> {
 impl FakeFilesystem {
     /// Builds the tree for one container.
     pub fn for_container(seed: &FilesystemSeed<'_>) -> Self {
-        let alpine = matches!(super::super::program::image_base_name(seed.image), "busybox" | "alpine");
+        let alpine = matches!(
+            super::super::program::image_base_name(seed.image),
+            "busybox" | "alpine"
+        );
         let os_release = if alpine {
             "NAME=\"Alpine Linux\"\nID=alpine\nVERSION_ID=3.20.3\nPRETTY_NAME=\"Alpine Linux v3.20\"\nHOME_URL=\"https://alpinelinux.org/\"\n"
         } else {
@@ -34,7 +37,10 @@ impl FakeFilesystem {
         add("/etc/os-release", os_release.to_owned());
         add(
             "/etc/hosts",
-            format!("127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n{}\t{}\n", seed.pod_ip, seed.hostname),
+            format!(
+                "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n{}\t{}\n",
+                seed.pod_ip, seed.hostname
+            ),
         );
         add(
             "/etc/resolv.conf",
@@ -44,11 +50,40 @@ impl FakeFilesystem {
             ),
         );
         add("/etc/passwd", "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n".to_owned());
-        add("/proc/version", "Linux version 6.8.0-sandbox (capstan@sandbox) #1 SMP PREEMPT_DYNAMIC\n".to_owned());
-        add("/var/run/secrets/kubernetes.io/serviceaccount/namespace", seed.namespace.to_owned());
-        add("/var/run/secrets/kubernetes.io/serviceaccount/token", "eyJhbGciOiJSUzI1NiJ9.sandbox.token\n".to_owned());
-        add("/var/run/secrets/kubernetes.io/serviceaccount/ca.crt", "-----BEGIN CERTIFICATE-----\n(sandbox CA)\n-----END CERTIFICATE-----\n".to_owned());
-        for dir in ["/bin/sh", "/bin/ls", "/bin/cat", "/bin/echo", "/usr/bin/env", "/tmp/.keep", "/root/.profile", "/home/.keep", "/dev/null", "/sys/.keep", "/usr/lib/.keep", "/var/log/.keep", "/opt/.keep", "/srv/.keep", "/mnt/.keep", "/run/.keep"] {
+        add(
+            "/proc/version",
+            "Linux version 6.8.0-sandbox (capstan@sandbox) #1 SMP PREEMPT_DYNAMIC\n".to_owned(),
+        );
+        add(
+            "/var/run/secrets/kubernetes.io/serviceaccount/namespace",
+            seed.namespace.to_owned(),
+        );
+        add(
+            "/var/run/secrets/kubernetes.io/serviceaccount/token",
+            "eyJhbGciOiJSUzI1NiJ9.sandbox.token\n".to_owned(),
+        );
+        add(
+            "/var/run/secrets/kubernetes.io/serviceaccount/ca.crt",
+            "-----BEGIN CERTIFICATE-----\n(sandbox CA)\n-----END CERTIFICATE-----\n".to_owned(),
+        );
+        for dir in [
+            "/bin/sh",
+            "/bin/ls",
+            "/bin/cat",
+            "/bin/echo",
+            "/usr/bin/env",
+            "/tmp/.keep",
+            "/root/.profile",
+            "/home/.keep",
+            "/dev/null",
+            "/sys/.keep",
+            "/usr/lib/.keep",
+            "/var/log/.keep",
+            "/opt/.keep",
+            "/srv/.keep",
+            "/mnt/.keep",
+            "/run/.keep",
+        ] {
             add(dir, String::new());
         }
         if super::super::program::image_base_name(seed.image) == "nginx" {
@@ -69,8 +104,17 @@ impl FakeFilesystem {
 
     /// Whether `path` names a directory (the root, or a prefix of some file).
     pub fn is_dir(&self, path: &str) -> bool {
-        let prefix = if path.ends_with('/') { path.to_owned() } else { format!("{path}/") };
-        path == "/" || self.files.range(prefix.clone()..).next().is_some_and(|(p, _)| p.starts_with(&prefix))
+        let prefix = if path.ends_with('/') {
+            path.to_owned()
+        } else {
+            format!("{path}/")
+        };
+        path == "/"
+            || self
+                .files
+                .range(prefix.clone()..)
+                .next()
+                .is_some_and(|(p, _)| p.starts_with(&prefix))
     }
 
     /// The entries directly under a directory, sorted, with a trailing `/` on sub-directories; hidden
@@ -79,7 +123,11 @@ impl FakeFilesystem {
         if !self.is_dir(dir) {
             return None;
         }
-        let prefix = if dir.ends_with('/') { dir.to_owned() } else { format!("{dir}/") };
+        let prefix = if dir.ends_with('/') {
+            dir.to_owned()
+        } else {
+            format!("{dir}/")
+        };
         let mut entries: Vec<String> = Vec::new();
         for path in self.files.keys().filter(|p| p.starts_with(&prefix)) {
             let rest = &path[prefix.len()..];
@@ -87,7 +135,10 @@ impl FakeFilesystem {
                 Some((child, _)) => format!("{child}/"),
                 None => rest.to_owned(),
             };
-            if !entry.starts_with('.') && entries.last() != Some(&entry) && !entries.contains(&entry) {
+            if !entry.starts_with('.')
+                && entries.last() != Some(&entry)
+                && !entries.contains(&entry)
+            {
                 entries.push(entry);
             }
         }
@@ -98,7 +149,11 @@ impl FakeFilesystem {
 
 /// Joins `path` onto `cwd` and removes `.` and `..` parts.
 pub fn resolve(cwd: &str, path: &str) -> String {
-    let joined = if path.starts_with('/') { path.to_owned() } else { format!("{cwd}/{path}") };
+    let joined = if path.starts_with('/') {
+        path.to_owned()
+    } else {
+        format!("{cwd}/{path}")
+    };
     let mut parts: Vec<&str> = Vec::new();
     for part in joined.split('/') {
         match part {
@@ -117,13 +172,21 @@ mod tests {
     use super::*;
 
     fn fs() -> FakeFilesystem {
-        FakeFilesystem::for_container(&FilesystemSeed { hostname: "web-1", namespace: "shop", image: "nginx:1.27", pod_ip: "10.244.0.5" })
+        FakeFilesystem::for_container(&FilesystemSeed {
+            hostname: "web-1",
+            namespace: "shop",
+            image: "nginx:1.27",
+            pod_ip: "10.244.0.5",
+        })
     }
 
     #[test]
     fn files_hold_pod_specific_contents() {
         assert_eq!(fs().read("/etc/hostname"), Ok("web-1\n"));
-        assert!(fs().read("/etc/os-release").is_ok_and(|s| s.contains("Debian")));
+        assert!(
+            fs().read("/etc/os-release")
+                .is_ok_and(|s| s.contains("Debian"))
+        );
         assert_eq!(fs().read("/etc"), Err("Is a directory"));
         assert_eq!(fs().read("/nope"), Err("No such file or directory"));
     }
@@ -132,7 +195,11 @@ mod tests {
     fn listing_shows_direct_children_only() {
         let root = fs().list("/").unwrap_or_default();
         assert!(root.contains(&"etc/".to_owned()) && root.contains(&"tmp/".to_owned()));
-        assert!(fs().list("/etc").unwrap_or_default().contains(&"hostname".to_owned()));
+        assert!(
+            fs().list("/etc")
+                .unwrap_or_default()
+                .contains(&"hostname".to_owned())
+        );
         assert!(fs().list("/tmp").is_some_and(|e| e.is_empty()));
     }
 

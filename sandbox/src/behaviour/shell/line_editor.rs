@@ -110,18 +110,33 @@ mod tests {
     fn typed_characters_are_echoed_and_enter_submits() {
         let mut editor = LineEditor::default();
         let events = editor.feed(b"ls\r");
-        assert_eq!(events, vec![EditorEvent::Echo("ls\r\n".into()), EditorEvent::Line("ls".into())]);
+        assert_eq!(
+            events,
+            vec![
+                EditorEvent::Echo("ls\r\n".into()),
+                EditorEvent::Line("ls".into())
+            ]
+        );
     }
 
     #[test]
     fn backspace_erases_and_ctrl_c_abandons() {
         let mut editor = LineEditor::default();
         editor.feed(b"lx");
-        assert_eq!(editor.feed(b"\x7f"), vec![EditorEvent::Echo("\x08 \x08".into())]);
-        assert_eq!(editor.feed(b"s\r").last(), Some(&EditorEvent::Line("ls".into())));
+        assert_eq!(
+            editor.feed(b"\x7f"),
+            vec![EditorEvent::Echo("\x08 \x08".into())]
+        );
+        assert_eq!(
+            editor.feed(b"s\r").last(),
+            Some(&EditorEvent::Line("ls".into()))
+        );
         editor.feed(b"rm -rf");
         assert!(editor.feed(b"\x03").contains(&EditorEvent::Interrupt));
-        assert_eq!(editor.feed(b"\r").last(), Some(&EditorEvent::Line(String::new())));
+        assert_eq!(
+            editor.feed(b"\r").last(),
+            Some(&EditorEvent::Line(String::new()))
+        );
     }
 
     #[test]
@@ -138,6 +153,9 @@ mod tests {
         let mut editor = LineEditor::default();
         let bytes = "é\r".as_bytes();
         editor.feed(&bytes[..1]);
-        assert_eq!(editor.feed(&bytes[1..]).last(), Some(&EditorEvent::Line("é".into())));
+        assert_eq!(
+            editor.feed(&bytes[1..]).last(),
+            Some(&EditorEvent::Line("é".into()))
+        );
     }
 }

@@ -40,7 +40,11 @@ pub struct Shell {
 
 impl Shell {
     pub fn new(context: ShellContext) -> Self {
-        Self { context, cwd: "/".to_owned(), last_status: 0 }
+        Self {
+            context,
+            cwd: "/".to_owned(),
+            last_status: 0,
+        }
     }
 
     /// The prompt an interactive shell shows (`/ # ` like busybox's ash, as root).
@@ -55,13 +59,19 @@ impl Shell {
             if name == "?" {
                 return status.to_string();
             }
-            ctx.env.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()).unwrap_or_default()
+            ctx.env
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default()
         };
         let statements = words::split_statements(line);
         let mut skip = false;
         for (statement, joiner) in statements {
             if !skip {
-                let argv = words::split_words(&statement, |name| env_lookup(name, self.last_status, &self.context));
+                let argv = words::split_words(&statement, |name| {
+                    env_lookup(name, self.last_status, &self.context)
+                });
                 if !argv.is_empty() {
                     self.last_status = self.run_command(&argv, &mut outcome);
                 }
@@ -108,12 +118,16 @@ impl Shell {
                 0
             }
             "cd" => {
-                let target = filesystem::resolve(&self.cwd, args.first().map_or("/root", String::as_str));
+                let target =
+                    filesystem::resolve(&self.cwd, args.first().map_or("/root", String::as_str));
                 if self.context.filesystem.is_dir(&target) {
                     self.cwd = target;
                     0
                 } else {
-                    out.stderr.push_str(&format!("sh: cd: can't cd to {}: No such file or directory\n", args[0]));
+                    out.stderr.push_str(&format!(
+                        "sh: cd: can't cd to {}: No such file or directory\n",
+                        args[0]
+                    ));
                     2
                 }
             }
@@ -121,10 +135,15 @@ impl Shell {
             "cat" => {
                 let mut status = 0;
                 for path in args.iter().filter(|a| !a.starts_with('-')) {
-                    match self.context.filesystem.read(&filesystem::resolve(&self.cwd, path)) {
+                    match self
+                        .context
+                        .filesystem
+                        .read(&filesystem::resolve(&self.cwd, path))
+                    {
                         Ok(body) => out.stdout.push_str(body),
                         Err(why) => {
-                            out.stderr.push_str(&format!("cat: can't open '{path}': {why}\n"));
+                            out.stderr
+                                .push_str(&format!("cat: can't open '{path}': {why}\n"));
                             status = 1;
                         }
                     }
@@ -148,7 +167,8 @@ impl Shell {
                 0
             }
             "id" => {
-                out.stdout.push_str("uid=0(root) gid=0(root) groups=0(root)\n");
+                out.stdout
+                    .push_str("uid=0(root) gid=0(root) groups=0(root)\n");
                 0
             }
             "uname" => {
@@ -161,13 +181,20 @@ impl Shell {
                 0
             }
             "date" => {
-                out.stdout.push_str(&format!("{}\n", chrono::Utc::now().format("%a %b %e %H:%M:%S UTC %Y")));
+                out.stdout.push_str(&format!(
+                    "{}\n",
+                    chrono::Utc::now().format("%a %b %e %H:%M:%S UTC %Y")
+                ));
                 0
             }
             "ps" => {
                 out.stdout.push_str("PID   USER     TIME  COMMAND\n");
-                out.stdout.push_str(&format!("    1 root      0:00 {}\n", self.context.main_process));
-                out.stdout.push_str("   42 root      0:00 sh\n   57 root      0:00 ps\n");
+                out.stdout.push_str(&format!(
+                    "    1 root      0:00 {}\n",
+                    self.context.main_process
+                ));
+                out.stdout
+                    .push_str("   42 root      0:00 sh\n   57 root      0:00 ps\n");
                 0
             }
             "clear" => {
@@ -177,7 +204,10 @@ impl Shell {
             "true" | ":" | "sleep" => 0,
             "false" => 1,
             "exit" => {
-                let code = args.first().and_then(|c| c.parse().ok()).unwrap_or(self.last_status);
+                let code = args
+                    .first()
+                    .and_then(|c| c.parse().ok())
+                    .unwrap_or(self.last_status);
                 out.exit = Some(code);
                 code
             }
@@ -190,7 +220,8 @@ impl Shell {
                 inner.exit.unwrap_or(inner.status)
             }
             _ => {
-                out.stderr.push_str(&format!("sh: {}: not found\n", argv[0]));
+                out.stderr
+                    .push_str(&format!("sh: {}: not found\n", argv[0]));
                 127
             }
         }
@@ -199,7 +230,11 @@ impl Shell {
     fn list(&self, args: &[String], out: &mut Outcome) -> i32 {
         let long = args.iter().any(|a| a.starts_with('-') && a.contains('l'));
         let paths: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
-        let targets: Vec<String> = if paths.is_empty() { vec![self.cwd.clone()] } else { paths.iter().map(|p| (*p).clone()).collect() };
+        let targets: Vec<String> = if paths.is_empty() {
+            vec![self.cwd.clone()]
+        } else {
+            paths.iter().map(|p| (*p).clone()).collect()
+        };
         let mut status = 0;
         for target in &targets {
             let path = filesystem::resolve(&self.cwd, target);
@@ -214,7 +249,9 @@ impl Shell {
                     };
                     if long {
                         let mode = if is_dir { "drwxr-xr-x" } else { "-rw-r--r--" };
-                        out.stdout.push_str(&format!("{mode}    1 root     root          4096 Nov 23 05:49 {name}\n"));
+                        out.stdout.push_str(&format!(
+                            "{mode}    1 root     root          4096 Nov 23 05:49 {name}\n"
+                        ));
                     } else {
                         out.stdout.push_str(&format!("{name}\n"));
                     }
@@ -222,7 +259,8 @@ impl Shell {
             } else if self.context.filesystem.read(&path).is_ok() {
                 out.stdout.push_str(&format!("{target}\n"));
             } else {
-                out.stderr.push_str(&format!("ls: {target}: No such file or directory\n"));
+                out.stderr
+                    .push_str(&format!("ls: {target}: No such file or directory\n"));
                 status = 1;
             }
         }
@@ -237,7 +275,10 @@ mod tests {
     fn shell() -> Shell {
         Shell::new(ShellContext {
             hostname: "cart-7d9f-abc12".to_owned(),
-            env: vec![("PATH".to_owned(), "/usr/bin:/bin".to_owned()), ("GREETING".to_owned(), "hi there".to_owned())],
+            env: vec![
+                ("PATH".to_owned(), "/usr/bin:/bin".to_owned()),
+                ("GREETING".to_owned(), "hi there".to_owned()),
+            ],
             main_process: "nginx: master process nginx -g daemon off;".to_owned(),
             filesystem: FakeFilesystem::for_container(&FilesystemSeed {
                 hostname: "cart-7d9f-abc12",
@@ -265,7 +306,12 @@ mod tests {
     #[test]
     fn exit_ends_the_session_with_its_code() {
         assert_eq!(shell().run_line("exit 3").exit, Some(3));
-        assert_eq!(shell().run_argv(&["sh".into(), "-c".into(), "exit 4".into()]).exit, Some(4));
+        assert_eq!(
+            shell()
+                .run_argv(&["sh".into(), "-c".into(), "exit 4".into()])
+                .exit,
+            Some(4)
+        );
     }
 
     #[test]

@@ -126,7 +126,10 @@ mod tests {
     fn statements_split_outside_quotes_only() {
         let s = split_statements("echo 'a;b' && ls || pwd; id");
         let joiners: Vec<Joiner> = s.iter().map(|(_, j)| *j).collect();
-        assert_eq!(joiners, vec![Joiner::And, Joiner::Or, Joiner::Then, Joiner::Then]);
+        assert_eq!(
+            joiners,
+            vec![Joiner::And, Joiner::Or, Joiner::Then, Joiner::Then]
+        );
         assert_eq!(s[0].0.trim(), "echo 'a;b'");
     }
 }
