@@ -49,6 +49,13 @@ pub fn App() -> impl IntoView {
     let i18n = I18n::provide(initial.lang);
     let ThemeChoice(theme) = ThemeChoice::provide(initial.theme);
     install_menu_dismissal();
+    // Effects run only in the browser, after hydration: tests (and CSS, if ever needed) can tell
+    // a live page from server HTML that is still waiting for its WASM.
+    Effect::new(|_| {
+        if let Some(root) = document().document_element() {
+            _ = root.set_attribute("data-hydrated", "true");
+        }
+    });
 
     view! {
         <Html {..} lang=move || i18n.lang().html_lang() data-theme=move || theme.get().code()/>

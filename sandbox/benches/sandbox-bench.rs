@@ -42,15 +42,16 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[((sorted.len() - 1) as f64 * p).round() as usize]
 }
 
-/// Changes pods at a steady rate straight in the store, stamping each change with its send time.
-async fn churn(store: Store, names: Vec<(String, String)>, rate: u64, seconds: u64) -> u64 {
+/// Changes pods at a steady rate straight in the store, stamping each change with its send time. It runs
+/// on its own OS thread so the rate does not depend on how busy the sandbox's async workers are.
+fn churn(store: Store, names: Vec<(String, String)>, rate: u64, seconds: u64) -> u64 {
     let pods = GroupResource::core("pods");
-    let mut ticker = tokio::time::interval(Duration::from_millis(10));
+    let tick = Duration::from_millis(10);
     let per_tick = rate / 100;
     let mut sent = 0u64;
-    let end = Instant::now() + Duration::from_secs(seconds);
-    while Instant::now() < end {
-        ticker.tick().await;
+    let begin = Instant::now();
+    let mut next = begin;
+    while next < begin + Duration::from_secs(seconds) {
         for _ in 0..per_tick {
             let (ns, name) = &names[sent as usize % names.len()];
             let stamp = now_nanos().to_string();
@@ -64,10 +65,13 @@ async fn churn(store: Store, names: Vec<(String, String)>, rate: u64, seconds: u
                 },
                 &WriteOptions::manager("bench"),
             );
-            if written.is_ok() {
-                sent += 1;
+            match written {
+                Ok(_) => sent += 1,
+                Err(e) => eprintln!("change of {ns}/{name} failed: {e}"),
             }
         }
+        next += tick;
+        std::thread::sleep(next.saturating_duration_since(Instant::now()));
     }
     sent
 }
@@ -82,13 +86,6 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         args.first().copied().unwrap_or(5_000),
         args.get(1).copied().unwrap_or(150_000),
     );
-
-    // Seeding alone, on a bare store, then the same again as part of a full sandbox start.
-    let started = Instant::now();
-    let bare = Store::new();
-    sandbox::behaviour::seed::apply(&bare, &Scenario::Scale { nodes, pods })?;
-    let seed_time = started.elapsed();
-    drop(bare);
 
     let started = Instant::now();
     let handle = sandbox::start(SandboxConfig {
@@ -153,12 +150,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         )
         .await?
         .boxed();
-    let writer = tokio::spawn(churn(
-        handle.store().clone(),
-        targets,
-        CHANGES_PER_SECOND,
-        WATCH_SECONDS,
-    ));
+    let churn_store = handle.store().clone();
+    let writer =
+        std::thread::spawn(move || churn(churn_store, targets, CHANGES_PER_SECOND, WATCH_SECONDS));
     let mut latencies = Vec::new();
     let deadline = Instant::now() + Duration::from_secs(WATCH_SECONDS + 3);
     while let Ok(Some(event)) = tokio::time::timeout_at(deadline.into(), stream.try_next())
@@ -177,9 +171,17 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             latencies.push(Duration::from_nanos(now_nanos().saturating_sub(sent) as u64));
         }
     }
-    let sent = writer.await.unwrap_or(0);
+    let sent = writer.join().unwrap_or(0);
     latencies.sort();
     let rss_end = rss_mib();
+
+    handle.shutdown().await;
+    // Seeding alone, on a bare store, last so its memory does not count in the RSS figures above.
+    let started = Instant::now();
+    let bare = Store::new();
+    sandbox::behaviour::seed::apply(&bare, &Scenario::Scale { nodes, pods })?;
+    let seed_time = started.elapsed();
+    drop(bare);
 
     println!(
         "sandbox benchmark: {nodes} nodes, {pods} pods (debug assertions: {})",
@@ -224,6 +226,5 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         "RSS after start (sandbox + client, one process)", rss_seeded
     );
     println!("{:<52} {:>11.0} MiB", "RSS at the end", rss_end);
-    handle.shutdown().await;
     Ok(())
 }

@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 
 use crate::api::body::parse_yaml;
 use crate::api::rest::{Ctx, admit, align_identity};
-use crate::error::{Cause, SandboxError};
+use crate::error::SandboxError;
 use crate::managed::fields_of;
 
 type FieldPath = Vec<String>;
@@ -181,19 +181,10 @@ pub fn handle(mut ctx: Ctx, bytes: &Bytes) -> Result<Response, SandboxError> {
         }
     }
     if !conflicts.is_empty() {
-        let causes: Vec<Cause> = conflicts
-            .iter()
-            .map(|(m, _, p)| Cause {
-                reason: "FieldManagerConflict".into(),
-                message: format!("conflict with \"{m}\""),
-                field: display(p),
-            })
-            .collect();
         let lines: Vec<String> = conflicts
             .iter()
             .map(|(m, v, p)| format!("conflict with \"{m}\" using {v}: {}", display(p)))
             .collect();
-        let _ = causes;
         return Err(SandboxError::Conflict {
             resource: key.to_string(),
             name: ctx.name()?.to_string(),

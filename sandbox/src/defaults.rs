@@ -50,6 +50,14 @@ fn pod_spec(spec: &mut Map<String, Value>) {
             set(c, "terminationMessagePath", json!("/dev/termination-log"));
             set(c, "terminationMessagePolicy", json!("File"));
             set(c, "resources", json!({}));
+            for probe in ["livenessProbe", "readinessProbe", "startupProbe"] {
+                if let Some(p) = c.get_mut(probe).and_then(Value::as_object_mut) {
+                    set(p, "timeoutSeconds", json!(1));
+                    set(p, "periodSeconds", json!(10));
+                    set(p, "successThreshold", json!(1));
+                    set(p, "failureThreshold", json!(3));
+                }
+            }
             for p in c
                 .get_mut("ports")
                 .and_then(Value::as_array_mut)

@@ -38,6 +38,14 @@ pub struct Args {
     #[arg(long, env = "CAPSTAN_SECURE_COOKIES", default_value_t = false)]
     pub secure_cookies: bool,
 
+    /// Start the embedded sandbox cluster (a loopback Kubernetes API) beside the console.
+    #[arg(long, env = "CAPSTAN_SANDBOX", default_value_t = true, action = clap::ArgAction::Set)]
+    pub sandbox: bool,
+
+    /// Address of the embedded sandbox cluster's API (port 0 picks a free port).
+    #[arg(long, env = "CAPSTAN_SANDBOX_ADDR", default_value = "127.0.0.1:0")]
+    pub sandbox_addr: SocketAddr,
+
     /// Log format.
     #[arg(long, env = "CAPSTAN_LOG_FORMAT", value_enum, default_value = "json")]
     pub log_format: LogFormat,

@@ -32,6 +32,9 @@ pub enum StartupError {
     /// The listening address is taken or not allowed.
     #[error("cannot listen on {addr}: {reason}. Choose another with --addr or CAPSTAN_ADDR.")]
     Listen { addr: SocketAddr, reason: String },
+    /// The embedded sandbox cluster could not be started.
+    #[error("cannot start the sandbox cluster: {0}. Start without it with --sandbox=false.")]
+    Sandbox(String),
     /// Leptos' settings (LEPTOS_* variables) are wrong.
     #[error("invalid web settings: {0}")]
     Leptos(String),
@@ -65,7 +68,12 @@ pub async fn run(args: Args) -> Result<(), StartupError> {
         }
     };
 
-    let result = serve(args, data_dir, database_url, listener, started).await;
+    let sandbox = if args.sandbox { Some(start_sandbox(&args, &data_dir).await?) } else { None };
+
+    let result = serve(args, data_dir, database_url, listener, started, sandbox.as_ref()).await;
+    if let Some(sandbox) = sandbox {
+        sandbox.shutdown().await;
+    }
     if let Some(pg) = embedded {
         if let Err(err) = pg.stop().await {
             tracing::warn!(error = %err, "embedded PostgreSQL did not stop cleanly");
@@ -80,6 +88,7 @@ async fn serve(
     database_url: String,
     listener: tokio::net::TcpListener,
     started: Instant,
+    sandbox: Option<&sandbox::SandboxHandle>,
 ) -> Result<(), StartupError> {
     backend::db::migrate(&database_url)
         .await
@@ -95,7 +104,7 @@ async fn serve(
     let app = AppState { db, config: Arc::new(config) };
     let leptos = leptos_options(args.addr)?;
     let metrics = observability::init_metrics().map_err(StartupError::Metrics)?;
-    let router = router::build(RouterState { app, leptos, metrics });
+    let router = router::build(RouterState { app: app.clone(), leptos, metrics });
 
     let url = format!("http://{}", args.addr);
     println!();
@@ -104,6 +113,13 @@ async fn serve(
         (Some(password), _) => println!("  First login: user `admin`, password `{password}` (shown once; change it after signing in)"),
         (None, Some(_)) => println!("  Login: user `admin` with the password from CAPSTAN_ADMIN_PASSWORD"),
         (None, None) => println!("  Login with your existing account (the first admin was created on an earlier start)"),
+    }
+    if let Some(sandbox) = sandbox {
+        println!(
+            "  Sandbox cluster: {} (kubectl --kubeconfig {})",
+            sandbox.url(),
+            sandbox_kubeconfig_path(&app.config.data_dir).display()
+        );
     }
     println!("  Started in {} ms. Press Ctrl-C to stop.", started.elapsed().as_millis());
     println!();
@@ -115,6 +131,28 @@ async fn serve(
         .map_err(|e| StartupError::Serve(e.to_string()))?;
     tracing::info!("capstan stopped");
     Ok(())
+}
+
+fn sandbox_kubeconfig_path(data_dir: &std::path::Path) -> std::path::PathBuf {
+    data_dir.join("sandbox").join("kubeconfig")
+}
+
+/// The sandbox is a separate API server on loopback; the console reaches it only through its
+/// kubeconfig, exactly as it reaches any other cluster.
+async fn start_sandbox(
+    args: &Args,
+    data_dir: &std::path::Path,
+) -> Result<sandbox::SandboxHandle, StartupError> {
+    let path = sandbox_kubeconfig_path(data_dir);
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| StartupError::Sandbox(e.to_string()))?;
+    }
+    let config = sandbox::SandboxConfig {
+        bind: args.sandbox_addr,
+        kubeconfig_path: Some(path),
+        ..sandbox::SandboxConfig::default()
+    };
+    sandbox::start(config).await.map_err(|e| StartupError::Sandbox(e.to_string()))
 }
 
 fn prepare_data_dir(path: &std::path::Path) -> Result<std::path::PathBuf, StartupError> {

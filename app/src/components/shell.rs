@@ -43,7 +43,9 @@ impl Drawer {
 #[component]
 pub fn AppShell(children: Children) -> impl IntoView {
     let i18n = use_i18n();
-    provide_context(SignedInUser(Resource::new(|| (), |_| current_user())));
+    // Blocking: the first HTML already names the user (no "Loading…" flash, and it reads right
+    // without JavaScript). Cheap, because the auth middleware has already looked the user up.
+    provide_context(SignedInUser(Resource::new_blocking(|| (), |_| current_user())));
     let drawer = Drawer {
         open: RwSignal::new(false),
     };

@@ -50,7 +50,10 @@ fn write_status(ctx: Ctx, bytes: &Bytes, patch: bool) -> Result<Response, Sandbo
     if !patch {
         let mut obj = decode_object(&ctx.headers, bytes)?;
         super::rest::align_identity(&ctx, &mut obj)?;
-        let updated = ctx.state.store.update_status(&key, obj, &ctx.write_options())?;
+        let updated = ctx
+            .state
+            .store
+            .update_status(&key, obj, &ctx.write_options())?;
         return Ok(ctx.respond(StatusCode::OK, &updated));
     }
     let ct = content_type(&ctx.headers);
@@ -64,13 +67,17 @@ fn write_status(ctx: Ctx, bytes: &Bytes, patch: bool) -> Result<Response, Sandbo
         } else {
             crate::patch::patched(&ct, &current, bytes)?
         };
-        ctx.state.store.update_status(&key, obj, &ctx.write_options())
+        ctx.state
+            .store
+            .update_status(&key, obj, &ctx.write_options())
     })?;
     Ok(ctx.respond(StatusCode::OK, &updated))
 }
 
 /// Runs a read-modify-write again (up to 5 times) when another writer got in between.
-fn retry_on_conflict<T>(mut attempt: impl FnMut() -> Result<T, SandboxError>) -> Result<T, SandboxError> {
+fn retry_on_conflict<T>(
+    mut attempt: impl FnMut() -> Result<T, SandboxError>,
+) -> Result<T, SandboxError> {
     let mut tries = 0;
     loop {
         match attempt() {
@@ -144,7 +151,11 @@ fn get_scale(ctx: &Ctx) -> Result<Response, SandboxError> {
 fn write_scale(ctx: &Ctx, method: &Method, bytes: &Bytes) -> Result<Response, SandboxError> {
     let key = ctx.target.rt.group_resource();
     let name = ctx.name()?.to_string();
-    let invalid = |cause: Cause| SandboxError::Invalid { kind: "Scale.autoscaling".into(), name: name.clone(), causes: vec![cause] };
+    let invalid = |cause: Cause| SandboxError::Invalid {
+        kind: "Scale.autoscaling".into(),
+        name: name.clone(),
+        causes: vec![cause],
+    };
     let updated = retry_on_conflict(|| {
         let current = ctx.state.store.get(&key, ctx.ns(), &name)?;
         let scale = if method == Method::PUT {
@@ -152,14 +163,25 @@ fn write_scale(ctx: &Ctx, method: &Method, bytes: &Bytes) -> Result<Response, Sa
         } else {
             crate::patch::patched(&content_type(&ctx.headers), &scale_of(&current), bytes)?
         };
-        let replicas = scale.pointer("/spec/replicas").and_then(Value::as_i64).ok_or_else(|| invalid(Cause::required("spec.replicas")))?;
+        let replicas = scale
+            .pointer("/spec/replicas")
+            .and_then(Value::as_i64)
+            .ok_or_else(|| invalid(Cause::required("spec.replicas")))?;
         if replicas < 0 {
-            return Err(invalid(Cause::invalid("spec.replicas", &replicas.to_string(), "must be greater than or equal to 0")));
+            return Err(invalid(Cause::invalid(
+                "spec.replicas",
+                &replicas.to_string(),
+                "must be greater than or equal to 0",
+            )));
         }
         let mut obj = (*current).clone();
         obj["spec"]["replicas"] = json!(replicas);
         // A PUT that names a version must match it; a PATCH applies to whatever is current.
-        if let Some(rv) = scale.pointer("/metadata/resourceVersion").and_then(Value::as_str).filter(|rv| !rv.is_empty() && method == Method::PUT) {
+        if let Some(rv) = scale
+            .pointer("/metadata/resourceVersion")
+            .and_then(Value::as_str)
+            .filter(|rv| !rv.is_empty() && method == Method::PUT)
+        {
             obj["metadata"]["resourceVersion"] = json!(rv);
         }
         ctx.state.store.update(&key, obj, &ctx.write_options())

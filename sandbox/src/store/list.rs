@@ -151,7 +151,8 @@ impl Store {
         }
         let (continue_token, remaining_item_count) = match (more_after, last_key) {
             (true, Some(k)) => {
-                let returned = q.continue_token.as_deref().map_or(0, token_count) + items.len() as u64;
+                let returned =
+                    q.continue_token.as_deref().map_or(0, token_count) + items.len() as u64;
                 let remaining = (!filtered).then(|| {
                     let in_scope = match ns {
                         None => table.objects.len() as u64,

@@ -316,11 +316,16 @@ fn scale_lists_stay_cheap() {
     for i in 0..150_000 {
         let mut p = pod(&format!("pod-{i:06}"));
         p["spec"]["nodeName"] = json!(format!("node-{}", i % 5_000));
-        store.create(&pods(), p, &WriteOptions::default()).expect("create");
+        store
+            .create(&pods(), p, &WriteOptions::default())
+            .expect("create");
     }
     println!("created 150000 pods in {:?}", started.elapsed());
     let started = Instant::now();
-    let mut q = ListQuery { limit: Some(500), ..ListQuery::default() };
+    let mut q = ListQuery {
+        limit: Some(500),
+        ..ListQuery::default()
+    };
     let mut total = 0;
     loop {
         let page = store.list_page(&pods(), &q).expect("page");
@@ -330,10 +335,25 @@ fn scale_lists_stay_cheap() {
             None => break,
         }
     }
-    println!("listed {total} pods in pages of 500 in {:?}", started.elapsed());
+    println!(
+        "listed {total} pods in pages of 500 in {:?}",
+        started.elapsed()
+    );
     let started = Instant::now();
     let fields = crate::selectors::FieldSelector::parse("spec.nodeName=node-42").expect("selector");
-    let on_node = store.list_page(&pods(), &ListQuery { fields, ..ListQuery::default() }).expect("filtered");
-    println!("filtered list ({} pods) in {:?}", on_node.items.len(), started.elapsed());
+    let on_node = store
+        .list_page(
+            &pods(),
+            &ListQuery {
+                fields,
+                ..ListQuery::default()
+            },
+        )
+        .expect("filtered");
+    println!(
+        "filtered list ({} pods) in {:?}",
+        on_node.items.len(),
+        started.elapsed()
+    );
     assert_eq!(total, 150_000);
 }

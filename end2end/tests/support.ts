@@ -1,0 +1,28 @@
+import { expect, type Page } from '@playwright/test';
+
+/** The administrator the test script starts the server with. */
+export const admin = {
+  username: process.env.CAPSTAN_ADMIN_USER ?? 'admin',
+  password: process.env.CAPSTAN_ADMIN_PASSWORD ?? '',
+};
+
+/** Waits until the WASM has hydrated the page, so clicks reach the live app. */
+export async function hydrated(page: Page) {
+  await expect(page.locator('html[data-hydrated="true"]')).toHaveCount(1, { timeout: 15_000 });
+}
+
+/** Opens the sign-in page (optionally with `next`) and signs in as the administrator. */
+export async function signIn(page: Page, next?: string) {
+  await page.goto(next ? `/login?next=${encodeURIComponent(next)}` : '/login');
+  await hydrated(page);
+  await page.getByTestId('login-username').fill(admin.username);
+  await page.getByTestId('login-password').fill(admin.password);
+  await page.getByTestId('login-submit').click();
+  await page.waitForURL((url) => url.pathname !== '/login');
+  await hydrated(page);
+}
+
+/** True when the project runs at phone size. */
+export function isPhone(page: Page) {
+  return (page.viewportSize()?.width ?? 1440) < 600;
+}

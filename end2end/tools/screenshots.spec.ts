@@ -1,0 +1,57 @@
+import { test, type Page } from '@playwright/test';
+import { hydrated, signIn } from '../tests/support';
+
+// Not a test: writes a picture of every page at desktop and phone size, in both themes and
+// languages, to end2end/screenshots/ for a human to look at. Run with `npm run screenshots`.
+const sizes = [
+  { name: 'desktop', width: 1440, height: 900 },
+  { name: 'phone', width: 390, height: 844 },
+];
+
+async function shoot(page: Page, name: string) {
+  await page.screenshot({ path: `screenshots/${name}.png`, fullPage: true });
+}
+
+for (const size of sizes) {
+  test(`screenshots at ${size.name} size`, async ({ browser }) => {
+    const context = await browser.newContext({
+      viewport: { width: size.width, height: size.height },
+      deviceScaleFactor: 1,
+      isMobile: size.name === 'phone',
+      hasTouch: size.name === 'phone',
+    });
+    const page = await context.newPage();
+    for (const theme of ['light', 'dark']) {
+      for (const lang of ['en', 'zh']) {
+        const tag = `${size.name}-${theme}-${lang}`;
+        await context.clearCookies();
+        await page.goto(`/login?theme=${theme}&lang=${lang}`);
+        await hydrated(page);
+        await shoot(page, `login-${tag}`);
+        // Not the admin: failed attempts count towards the admin's rate limit.
+        await page.getByTestId('login-username').fill('operator');
+        await page.getByTestId('login-password').fill('wrong-password');
+        await page.getByTestId('login-submit').click();
+        await page.getByTestId('login-error').waitFor();
+        await shoot(page, `login-error-${tag}`);
+
+        await signIn(page);
+        await shoot(page, `home-${tag}`);
+        await page.getByTestId('user-menu').locator('summary').click();
+        await shoot(page, `home-user-menu-${tag}`);
+        await page.keyboard.press('Escape');
+        if (size.name === 'phone') {
+          await page.getByTestId('nav-toggle').click();
+          await page.getByTestId('sidebar').waitFor({ state: 'visible' });
+          await page.waitForTimeout(300);
+          await shoot(page, `home-drawer-${tag}`);
+          await page.keyboard.press('Escape');
+        }
+        await page.goto('/no/such/page');
+        await hydrated(page);
+        await shoot(page, `not-found-${tag}`);
+      }
+    }
+    await context.close();
+  });
+}
