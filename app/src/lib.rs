@@ -1,7 +1,11 @@
 //! Capstan's Leptos UI. Feature `ssr` renders on the server (and pulls in `backend`); feature
 //! `hydrate` builds the same components for the browser.
 
+// Leptos views nest deeply in their types; release builds need a higher limit.
+#![recursion_limit = "512"]
+
 pub mod auth;
+pub mod clusters;
 pub mod components;
 pub mod i18n;
 pub mod nav;
@@ -12,7 +16,7 @@ pub mod session;
 use leptos::prelude::*;
 use leptos_meta::{Html, Link, Meta, MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{Outlet, ParentRoute, Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{SsrMode, path};
 
 use components::menu::install_menu_dismissal;
 use components::shell::AppShell;
@@ -65,8 +69,11 @@ pub fn App() -> impl IntoView {
         <Title text="Capstan"/>
         <Router>
             <Routes fallback=|| view! { <AppShell><NotFound/></AppShell> }>
-                <Route path=path!("/login") view=LoginPage/>
-                <ParentRoute path=path!("") view=|| view! { <AppShell><Outlet/></AppShell> }>
+                // PartiallyBlocked: the blocking user resource is rendered into the first HTML on
+                // the server, so pages read right without JavaScript (out-of-order streaming
+                // would leave fallbacks for a script to fill in).
+                <Route path=path!("/login") view=LoginPage ssr=SsrMode::PartiallyBlocked/>
+                <ParentRoute path=path!("") view=|| view! { <AppShell><Outlet/></AppShell> } ssr=SsrMode::PartiallyBlocked>
                     <Route path=path!("") view=HomePage/>
                 </ParentRoute>
             </Routes>

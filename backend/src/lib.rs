@@ -1,9 +1,12 @@
 //! Capstan's services. No Leptos here: server functions and REST handlers call into these.
 
+pub mod api_tokens;
 pub mod audit;
 pub mod auth;
 pub mod client;
+pub mod clusters;
 pub mod config;
+pub mod crypto;
 pub mod db;
 pub mod state;
 

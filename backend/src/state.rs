@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use crate::clusters::ClusterRegistry;
 use crate::config::Config;
 use crate::db::DbPool;
 
@@ -10,4 +11,6 @@ use crate::db::DbPool;
 pub struct AppState {
     pub db: DbPool,
     pub config: Arc<Config>,
+    /// One kube client per managed cluster, and the key that seals their credentials.
+    pub clusters: ClusterRegistry,
 }

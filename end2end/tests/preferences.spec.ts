@@ -9,7 +9,7 @@ test('the operator switches to Chinese and back, and the choice is remembered', 
   await page.getByTestId('language-zh').click();
   await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
   await expect(page.getByTestId('home-welcome')).toContainText('欢迎');
-  await expect(page.getByRole('navigation')).toContainText('首页');
+  await expect(page.getByTestId('nav-home')).toContainText('首页');
 
   // Rendered in Chinese by the server after a reload: no flash of English.
   await page.reload();

@@ -1,5 +1,8 @@
 //! The browser entry point: hydrate the server-rendered page and nothing else.
 
+// Leptos views nest deeply in their types; release builds need a higher limit.
+#![recursion_limit = "512"]
+
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();

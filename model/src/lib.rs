@@ -3,7 +3,9 @@
 //! serde only (plus server_fn's error trait): this crate compiles for wasm32 and native, and never
 //! pulls kube, diesel or tokio into the browser bundle.
 
+pub mod api;
 pub mod auth;
+pub mod clusters;
 pub mod error;
 
 pub use error::{AppError, ErrorKind, FieldError};

@@ -283,3 +283,56 @@ async fn usage_is_served_by_metrics_api_and_prometheus() {
         assert!(scrape.contains(family), "missing {family}");
     }
 }
+
+#[tokio::test]
+async fn a_deleted_pod_is_stopped_by_its_kubelet() {
+    use k8s_openapi::api::core::v1::Event;
+    use kube::api::{DeleteParams, ListParams, Patch, PatchParams};
+
+    let cluster = start().await;
+    let pods: Api<Pod> = Api::namespaced(cluster.client.clone(), "default");
+    let mut held = pod("held", "nginx:1.27", &[]);
+    held.metadata.finalizers = Some(vec!["example.com/hold".into()]);
+    pods.create(&PostParams::default(), &held)
+        .await
+        .expect("create pod");
+    running(&pods, "held").await;
+    pods.delete("held", &DeleteParams::default())
+        .await
+        .expect("delete");
+    // The finalizer keeps the object, so the kubelet's work stays visible.
+    let status = wait_for("containers stopped", SETTLE, || async {
+        let s = pods.get("held").await.ok()?.status?;
+        (s.phase.as_deref() == Some("Succeeded")).then_some(s)
+    })
+    .await;
+    let state = status
+        .container_statuses
+        .and_then(|c| c.into_iter().next())
+        .and_then(|c| c.state)
+        .and_then(|s| s.terminated);
+    assert_eq!(state.map(|t| t.exit_code), Some(0));
+    let events: Api<Event> = Api::namespaced(cluster.client.clone(), "default");
+    let listed = events
+        .list(&ListParams::default().fields("involvedObject.name=held"))
+        .await
+        .expect("events")
+        .items;
+    assert!(
+        listed
+            .iter()
+            .any(|e| e.reason.as_deref() == Some("Killing"))
+    );
+
+    pods.patch(
+        "held",
+        &PatchParams::default(),
+        &Patch::Merge(serde_json::json!({"metadata": {"finalizers": null}})),
+    )
+    .await
+    .expect("release");
+    wait_for("pod gone", SETTLE, || async {
+        pods.get_opt("held").await.ok()?.is_none().then_some(())
+    })
+    .await;
+}

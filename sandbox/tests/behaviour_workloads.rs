@@ -460,3 +460,51 @@ async fn the_demo_cluster_runs_its_statefulset_daemonset_endpoints_and_autoscale
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_scale_scenario_seeds_running_pods_that_the_controllers_leave_alone() {
+    let cluster = support::start_with(sandbox::Scenario::Scale {
+        nodes: 20,
+        pods: 300,
+    })
+    .await;
+    let pods: Api<Pod> = Api::all(cluster.client.clone());
+    let names = |list: Vec<Pod>| -> Vec<String> {
+        let mut n: Vec<String> = list.into_iter().filter_map(|p| p.metadata.name).collect();
+        n.sort();
+        n
+    };
+    let before = pods.list(&ListParams::default()).await.expect("list").items;
+    assert_eq!(before.len(), 300);
+    assert!(
+        before
+            .iter()
+            .all(|p| p.status.as_ref().and_then(|s| s.phase.as_deref()) == Some("Running"))
+    );
+    let before = names(before);
+    // Give every controller time to react, as it would to a foreign or unsettled object.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let sets: Api<ReplicaSet> = Api::all(cluster.client.clone());
+    assert_eq!(
+        sets.list(&ListParams::default())
+            .await
+            .expect("list")
+            .items
+            .len(),
+        10
+    );
+    assert_eq!(
+        names(pods.list(&ListParams::default()).await.expect("list").items),
+        before
+    );
+    let nodes: Api<Node> = Api::all(cluster.client.clone());
+    assert_eq!(
+        nodes
+            .list(&ListParams::default())
+            .await
+            .expect("list")
+            .items
+            .len(),
+        20
+    );
+}

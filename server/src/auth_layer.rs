@@ -17,7 +17,11 @@ use leptos::server_fn::ServerFn;
 use model::{AppError, ErrorKind};
 
 /// Paths served to anyone, exactly.
-const PUBLIC_EXACT: [&str; 4] = ["/login", "/healthz", "/readyz", "/favicon.ico"];
+const PUBLIC_EXACT: [&str; 5] = ["/login", "/healthz", "/readyz", "/favicon.ico", "/favicon.svg"];
+/// The API's description and its browsable page, readable without signing in (no secrets).
+const PUBLIC_API_DOCS: [&str; 2] = ["/api/openapi.json", "/api/docs"];
+/// Paths where a personal API token (`Authorization: Bearer`) is accepted instead of a session.
+const TOKEN_PREFIX: &str = "/api/v1/";
 /// Path prefixes served to anyone: the WASM/CSS bundle and static assets.
 const PUBLIC_PREFIXES: [&str; 2] = ["/pkg/", "/assets/"];
 
@@ -34,6 +38,7 @@ fn is_public_server_fn(path: &str) -> bool {
 
 fn is_public(path: &str) -> bool {
     PUBLIC_EXACT.contains(&path)
+        || PUBLIC_API_DOCS.contains(&path)
         || PUBLIC_PREFIXES.iter().any(|p| path.starts_with(p))
         || is_public_server_fn(path)
 }
@@ -67,6 +72,15 @@ pub async fn require_session(
         },
         None => None,
     };
+    let user = match (user, bearer_token(req.headers())) {
+        (None, Some(token)) if path.starts_with(TOKEN_PREFIX) => {
+            match backend::api_tokens::authenticate(&state.db, token).await {
+                Ok(user) => user,
+                Err(err) => return error_response(err.into()),
+            }
+        }
+        (user, _) => user,
+    };
     match user {
         Some(user) => {
             req.extensions_mut().insert(user);
@@ -79,6 +93,16 @@ pub async fn require_session(
             (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response()
         }
     }
+}
+
+/// The token of an `Authorization: Bearer <token>` header.
+fn bearer_token(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim())
+        .filter(|t| !t.is_empty())
 }
 
 fn changes_state(method: &Method) -> bool {
@@ -158,6 +182,10 @@ mod tests {
     fn state() -> AppState {
         let db = backend::db::pool::build_lazy("postgres://nobody@127.0.0.1:1/none").expect("pool");
         AppState {
+            clusters: backend::clusters::ClusterRegistry::new(
+                db.clone(),
+                backend::crypto::SecretKey::generate(),
+            ),
             db,
             config: Arc::new(Config {
                 data_dir: "/tmp".into(),

@@ -4,6 +4,7 @@
 //! an administrator exists, and serves the Leptos app, its server functions and the HTTP API.
 //! Every start-up failure ends with one line saying what to do, never a panic.
 
+mod api;
 mod auth_layer;
 mod config;
 mod health;
@@ -17,6 +18,8 @@ use clap::Parser;
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    // kube (ring) and other TLS users must agree on one rustls provider before the first handshake.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let args = config::Args::parse();
     observability::init_tracing(args.log_format);
     match startup::run(args).await {

@@ -12,7 +12,7 @@ use tower_http::trace::TraceLayer;
 
 use backend::AppState;
 
-use crate::{auth_layer, health, observability};
+use crate::{api, auth_layer, health, observability};
 
 /// The router's state: the services' state plus what only the web layer needs.
 #[derive(Clone, FromRef)]
@@ -27,7 +27,12 @@ pub fn build(state: RouterState) -> Router {
     let app_state = state.app.clone();
     let leptos = state.leptos.clone();
 
+    let (api_routes, openapi) = api::router::<RouterState>().split_for_parts();
+
     let protected = Router::new()
+        .merge(api_routes)
+        .route("/api/openapi.json", api::openapi_json(&openapi))
+        .route("/api/docs", get(api::docs_page))
         .leptos_routes_with_context(
             &state,
             routes,

@@ -35,6 +35,12 @@ pub enum StartupError {
     /// The embedded sandbox cluster could not be started.
     #[error("cannot start the sandbox cluster: {0}. Start without it with --sandbox=false.")]
     Sandbox(String),
+    /// The key that seals cluster credentials cannot be loaded or created.
+    #[error("cannot load the secret key: {0}")]
+    SecretKey(String),
+    /// The default (sandbox) cluster could not be registered.
+    #[error("cannot register the sandbox as the default cluster: {0}")]
+    DefaultCluster(String),
     /// Leptos' settings (LEPTOS_* variables) are wrong.
     #[error("invalid web settings: {0}")]
     Leptos(String),
@@ -100,8 +106,20 @@ async fn serve(
         .await
         .map_err(|e| StartupError::Admin(e.to_string()))?;
 
+    let key = backend::crypto::SecretKey::load(&data_dir)
+        .map_err(|e| StartupError::SecretKey(e.to_string()))?;
+    let clusters = backend::clusters::ClusterRegistry::new(db.clone(), key);
+    if let Some(sandbox) = sandbox {
+        // Its CA and token are new on every start, so its stored credentials are replaced each time.
+        backend::clusters::register_default(&clusters, "sandbox", sandbox.kubeconfig_yaml())
+            .await
+            .map_err(|e| StartupError::DefaultCluster(e.to_string()))?;
+    }
+    let health_checker =
+        backend::clusters::health::spawn(clusters.clone(), backend::clusters::health::CHECK_INTERVAL);
+
     let config = Config { data_dir, secure_cookies: args.secure_cookies };
-    let app = AppState { db, config: Arc::new(config) };
+    let app = AppState { db, config: Arc::new(config), clusters };
     let leptos = leptos_options(args.addr)?;
     let metrics = observability::init_metrics().map_err(StartupError::Metrics)?;
     let router = router::build(RouterState { app: app.clone(), leptos, metrics });
@@ -125,10 +143,12 @@ async fn serve(
     println!();
     tracing::info!(%url, startup_ms = started.elapsed().as_millis() as u64, "capstan ready");
 
-    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
+    let served = axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown_signal())
         .await
-        .map_err(|e| StartupError::Serve(e.to_string()))?;
+        .map_err(|e| StartupError::Serve(e.to_string()));
+    health_checker.abort();
+    served?;
     tracing::info!("capstan stopped");
     Ok(())
 }

@@ -45,7 +45,10 @@ pub fn AppShell(children: Children) -> impl IntoView {
     let i18n = use_i18n();
     // Blocking: the first HTML already names the user (no "Loading…" flash, and it reads right
     // without JavaScript). Cheap, because the auth middleware has already looked the user up.
-    provide_context(SignedInUser(Resource::new_blocking(|| (), |_| current_user())));
+    provide_context(SignedInUser(Resource::new_blocking(
+        || (),
+        |_| current_user(),
+    )));
     let drawer = Drawer {
         open: RwSignal::new(false),
     };
@@ -57,6 +60,14 @@ pub fn AppShell(children: Children) -> impl IntoView {
         location.pathname.track();
         drawer.open.set(false);
     });
+
+    // Escape closes the drawer wherever focus is.
+    let escape = window_event_listener(leptos::ev::keydown, move |ev| {
+        if ev.key() == "Escape" {
+            drawer.close();
+        }
+    });
+    on_cleanup(move || escape.remove());
 
     view! {
         <a class="skip-link" href="#main-content">{move || i18n.t().shell.skip_to_content}</a>

@@ -40,7 +40,8 @@ pub fn Sidebar() -> impl IntoView {
                                 .iter()
                                 .map(|item| {
                                     view! {
-                                        <li>
+                                        // Choosing a page closes the drawer, even the page already shown.
+                                        <li on:click=move |_| drawer.open.set(false)>
                                             <A href=item.href attr:class="nav-link" attr:data-testid=format!("nav-{}", item.id)>
                                                 {(item.icon)()}
                                                 <span>{(item.label)(t)}</span>
@@ -63,11 +64,6 @@ pub fn Sidebar() -> impl IntoView {
             class="sidebar"
             aria-label=move || i18n.t().shell.main_navigation
             data-testid="sidebar"
-            on:keydown=move |ev| {
-                if ev.key() == "Escape" {
-                    drawer.close();
-                }
-            }
         >
             <div class="sidebar-head">
                 <Brand/>

@@ -1,6 +1,20 @@
 // @generated automatically by Diesel CLI.
 
 diesel::table! {
+    api_tokens (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        name -> Text,
+        prefix -> Text,
+        hash -> Bytea,
+        created_at -> Timestamptz,
+        expires_at -> Timestamptz,
+        last_used_at -> Nullable<Timestamptz>,
+        revoked_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
     audit_events (id) {
         id -> Int8,
         at -> Timestamptz,
@@ -15,6 +29,35 @@ diesel::table! {
         detail -> Jsonb,
         ip -> Nullable<Text>,
         request_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    clusters (id) {
+        id -> Uuid,
+        name -> Text,
+        description -> Text,
+        environment -> Text,
+        colour -> Text,
+        read_only -> Bool,
+        server_url -> Text,
+        auth_kind -> Text,
+        credentials -> Bytea,
+        status -> Text,
+        reason -> Nullable<Text>,
+        version -> Nullable<Text>,
+        node_count -> Nullable<Int4>,
+        ready_nodes -> Nullable<Int4>,
+        master_nodes -> Nullable<Int4>,
+        worker_nodes -> Nullable<Int4>,
+        pod_count -> Nullable<Int4>,
+        namespace_count -> Nullable<Int4>,
+        latency_ms -> Nullable<Int4>,
+        last_sync_at -> Nullable<Timestamptz>,
+        created_by -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        is_default -> Bool,
     }
 }
 
@@ -53,7 +96,16 @@ diesel::table! {
     }
 }
 
+diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(audit_events -> users (user_id));
+diesel::joinable!(clusters -> users (created_by));
 diesel::joinable!(sessions -> users (user_id));
 
-diesel::allow_tables_to_appear_in_same_query!(audit_events, login_attempts, sessions, users,);
+diesel::allow_tables_to_appear_in_same_query!(
+    api_tokens,
+    audit_events,
+    clusters,
+    login_attempts,
+    sessions,
+    users,
+);

@@ -22,13 +22,18 @@ pub enum EventType {
 /// Beyond this many remembered events the aggregation memory starts afresh; it only saves rows.
 const AGGREGATION_MEMORY: usize = 10_000;
 
+/// (object uid, reason, message): what makes two events "the same" for aggregation.
+type EventIdentity = (String, String, String);
+/// (namespace, name) of a stored Event.
+type EventName = (String, String);
+
 /// Writes Events on behalf of one component (`kubelet`, `default-scheduler`, `deployment-controller`…).
 pub struct EventRecorder {
     store: Store,
     component: &'static str,
     sequence: AtomicU64,
     /// (object uid, reason, message) → the Event already written for it.
-    recent: Mutex<HashMap<(String, String, String), (String, String)>>,
+    recent: Mutex<HashMap<EventIdentity, EventName>>,
 }
 
 impl EventRecorder {

@@ -23,7 +23,7 @@ pub fn unit(seed: u64, i: u64) -> f64 {
 }
 
 /// Picks one element of a non-empty slice.
-pub fn pick<'a, T>(items: &'a [T], seed: u64, i: u64) -> &'a T {
+pub fn pick<T>(items: &[T], seed: u64, i: u64) -> &T {
     &items[(mix(seed, i) % items.len() as u64) as usize]
 }
 

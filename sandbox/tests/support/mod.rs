@@ -21,8 +21,13 @@ pub struct Cluster {
 
 /// Starts a sandbox seeded with the demo cluster.
 pub async fn start() -> Cluster {
+    start_with(Scenario::Demo).await
+}
+
+/// Starts a sandbox seeded with `scenario`.
+pub async fn start_with(scenario: Scenario) -> Cluster {
     let handle = sandbox::start(SandboxConfig {
-        scenario: Scenario::Demo,
+        scenario,
         ..SandboxConfig::default()
     })
     .await

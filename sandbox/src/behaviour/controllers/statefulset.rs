@@ -144,11 +144,9 @@ impl StatefulSetController {
                 Some(_) => {}
             }
         }
-        for slot in by_ordinal.iter().skip(want).rev() {
-            if let Some(pod) = slot {
-                self.delete_pod(set, pod);
-                return;
-            }
+        if let Some(pod) = by_ordinal.iter().skip(want).rev().flatten().next() {
+            self.delete_pod(set, pod);
+            return;
         }
         if object::str_at(set, "/spec/updateStrategy/type") == Some("OnDelete") {
             return;

@@ -5,7 +5,7 @@
 pub mod protocol;
 pub mod session;
 
-use axum::extract::ws::{Message, WebSocket};
+use axum::extract::ws::{CloseFrame, Message, WebSocket, close_code};
 use axum::extract::{FromRequest, Request, WebSocketUpgrade};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
@@ -243,5 +243,10 @@ async fn run(mut socket: WebSocket, context: ShellContext, options: ExecOptions)
             Ok(true) | Err(_)
         ) || session.is_finished();
     }
-    let _ = socket.send(Message::Close(None)).await;
+    // A normal-closure code matters: kubectl reports a bare close (1005) as a failed error stream.
+    let normal = CloseFrame {
+        code: close_code::NORMAL,
+        reason: "".into(),
+    };
+    let _ = socket.send(Message::Close(Some(normal))).await;
 }

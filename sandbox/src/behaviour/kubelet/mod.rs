@@ -8,6 +8,7 @@
 
 pub mod plan;
 pub mod status;
+mod termination;
 pub mod timeline;
 pub mod timings;
 
@@ -28,7 +29,7 @@ use super::events::{EventRecorder, EventType};
 use super::noise::seed_of;
 use super::object::{self, kinds};
 use crate::selectors::LabelSelector;
-use crate::store::{DeleteOptions, EventType as Change, Store, WatchEvent, WriteOptions};
+use crate::store::{EventType as Change, Store, WatchEvent, WriteOptions};
 
 type PodKey = (String, String);
 
@@ -42,6 +43,8 @@ struct Tracked {
     reported_until: DateTime<Utc>,
     /// Set once the pod is being deleted: when it goes away for good.
     remove_at: Option<DateTime<Utc>>,
+    /// The exit code its containers end with: 0 after a graceful stop, 137 when killed at the deadline.
+    exit_code: i32,
 }
 
 /// The kubelet of every node.
@@ -160,6 +163,7 @@ impl Kubelet {
                 node,
                 reported_until: now - TimeDelta::seconds(1),
                 remove_at: None,
+                exit_code: 0,
             },
         );
         self.evaluate(&key);
@@ -282,90 +286,5 @@ impl Kubelet {
                 self.tracked.remove(key);
             }
         }
-    }
-
-    /// A pod got a deletionTimestamp: stop its containers, then remove it once they are down or the grace
-    /// period is over (a shell running `sleep` ignores SIGTERM and uses the whole period).
-    fn begin_termination(&mut self, pod: &Arc<Value>, key: PodKey, known: bool) {
-        if known
-            && self
-                .tracked
-                .get(&key)
-                .is_some_and(|t| t.remove_at.is_some())
-        {
-            return;
-        }
-        let phase = object::str_at(pod, "/status/phase").unwrap_or("Pending");
-        let grace = object::int_at(pod, "/metadata/deletionGracePeriodSeconds")
-            .or_else(|| object::int_at(pod, "/spec/terminationGracePeriodSeconds"))
-            .unwrap_or(30)
-            .max(0) as u64;
-        let typed = object::typed::<Pod>(pod).unwrap_or_default();
-        let containers = typed.spec.map(|s| s.containers).unwrap_or_default();
-        let stubborn = containers.iter().any(|c| {
-            let image = c.image.as_deref().unwrap_or_default();
-            super::program::program_for(
-                image,
-                c.command.as_deref().unwrap_or_default(),
-                c.args.as_deref().unwrap_or_default(),
-            )
-            .ignores_sigterm
-        });
-        let wait = if matches!(phase, "Succeeded" | "Failed") || grace == 0 {
-            Duration::ZERO
-        } else if stubborn {
-            self.timings.scaled(Duration::from_secs(grace))
-        } else {
-            self.timings.graceful_exit().min(Duration::from_secs(grace))
-        };
-        let node = object::str_at(pod, "/spec/nodeName")
-            .unwrap_or_default()
-            .to_owned();
-        if phase == "Running" {
-            for c in &containers {
-                let path = format!("spec.containers{{{}}}", c.name);
-                self.recorder.record_detailed(
-                    pod,
-                    EventType::Normal,
-                    "Killing",
-                    &format!("Stopping container {}", c.name),
-                    Some(&path),
-                    Some(&node),
-                    Utc::now(),
-                );
-            }
-        }
-        let remove_at = Utc::now() + TimeDelta::from_std(wait).unwrap_or_default();
-        let entry = self.tracked.entry(key.clone()).or_insert_with(|| Tracked {
-            uid: object::uid(pod).to_owned(),
-            plan: PodPlan {
-                begin: Utc::now(),
-                restart: timeline::Restart::Never,
-                init: Vec::new(),
-                main: Vec::new(),
-            },
-            pod_ip: String::new(),
-            host_ip: String::new(),
-            node,
-            reported_until: Utc::now(),
-            remove_at: None,
-        });
-        entry.remove_at = Some(remove_at);
-        self.wakeups.push(Reverse((remove_at, key)));
-    }
-
-    fn finish_termination(&mut self, key: &PodKey) {
-        let Some(tracked) = self.tracked.remove(key) else {
-            return;
-        };
-        let opts = DeleteOptions {
-            grace_period_seconds: Some(0),
-            precondition_uid: Some(tracked.uid),
-            ..DeleteOptions::default()
-        };
-        // Gone already, or replaced by a new pod of the same name: nothing left to do either way.
-        let _ = self
-            .store
-            .delete(&kinds::pods(), Some(&key.0), &key.1, &opts);
     }
 }

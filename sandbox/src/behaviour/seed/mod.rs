@@ -3,6 +3,7 @@
 pub mod demo;
 pub mod nodes;
 pub mod scale;
+pub mod shop;
 
 use crate::SandboxError;
 use crate::hooks::Scenario;

@@ -10,6 +10,7 @@ use chrono::{TimeDelta, Utc};
 use serde_json::{Value, json};
 
 use super::nodes::{NodeShape, node};
+use crate::behaviour::controllers::pod_template::template_hash;
 use crate::behaviour::object::{kinds, now_rfc3339};
 use crate::store::{GroupResource, Store, WriteOptions};
 
@@ -76,14 +77,21 @@ struct Workload {
     name: String,
     image: &'static str,
     hash: String,
+    template: Value,
     replicas: usize,
 }
 
-fn template(w: &Workload) -> Value {
-    json!({
+/// The pod template with the API server's defaults, as a Deployment created through the API would have
+/// it (so `kubectl rollout undo` finds the same hash again).
+fn template(store: &Store, w: &Workload) -> Value {
+    let mut deployment = json!({"spec": {"template": {
         "metadata": {"labels": {"app": w.name}},
         "spec": {"containers": [{"name": "app", "image": w.image, "resources": {"requests": {"cpu": "50m", "memory": "64Mi"}}}]},
-    })
+    }}});
+    if let Some(rt) = store.resource_type(&kinds::deployments()) {
+        crate::defaults::apply(&rt, &mut deployment);
+    }
+    deployment["spec"]["template"].take()
 }
 
 fn owner(kind: &str, api_version: &str, obj: &Value) -> Value {
@@ -103,7 +111,7 @@ fn insert_workload(store: &Store, w: &Workload) -> Option<std::sync::Arc<Value>>
         json!({
             "apiVersion": "apps/v1", "kind": "Deployment",
             "metadata": {"name": w.name, "namespace": w.namespace, "labels": {"app": w.name}, "annotations": {"deployment.kubernetes.io/revision": "1"}},
-            "spec": {"replicas": w.replicas, "selector": {"matchLabels": {"app": w.name}}, "template": template(w)},
+            "spec": {"replicas": w.replicas, "selector": {"matchLabels": {"app": w.name}}, "template": w.template.clone()},
             "status": {
                 "observedGeneration": 1, "replicas": w.replicas, "readyReplicas": w.replicas, "availableReplicas": w.replicas, "updatedReplicas": w.replicas,
                 "conditions": [
@@ -113,7 +121,7 @@ fn insert_workload(store: &Store, w: &Workload) -> Option<std::sync::Arc<Value>>
             },
         }),
     )?;
-    let mut rs_template = template(w);
+    let mut rs_template = w.template.clone();
     rs_template["metadata"]["labels"]["pod-template-hash"] = json!(w.hash);
     insert(
         store,
@@ -188,16 +196,17 @@ pub fn apply(store: &Store, node_count: usize, pod_count: usize) {
     let mut placed = 0usize;
     for w in 0..workloads {
         let replicas = REPLICAS_PER_DEPLOYMENT.min(pod_count - w * REPLICAS_PER_DEPLOYMENT);
-        let workload = Workload {
+        let mut workload = Workload {
             namespace: format!("team-{:03}", w / DEPLOYMENTS_PER_NAMESPACE),
             name: format!("svc-{w:05}"),
             image: IMAGES[w % IMAGES.len()],
-            hash: format!(
-                "{:x}",
-                0x5d4c_3b2a_u64.wrapping_mul(w as u64 + 1) % 0xff_ffff_ffff
-            ),
+            hash: String::new(),
+            template: Value::Null,
             replicas,
         };
+        // The real hash, or the Deployment controller would see a foreign ReplicaSet and roll out anew.
+        workload.template = template(store, &workload);
+        workload.hash = template_hash(&workload.template);
         let Some(rs) = insert_workload(store, &workload) else {
             continue;
         };

@@ -3,6 +3,7 @@
 //! in, bytes out, so the exec transport and the tests drive it the same way.
 
 mod filesystem;
+mod filters;
 mod line_editor;
 mod words;
 
@@ -69,11 +70,17 @@ impl Shell {
         let mut skip = false;
         for (statement, joiner) in statements {
             if !skip {
-                let argv = words::split_words(&statement, |name| {
-                    env_lookup(name, self.last_status, &self.context)
-                });
-                if !argv.is_empty() {
-                    self.last_status = self.run_command(&argv, &mut outcome);
+                let argvs: Vec<Vec<String>> = words::split_pipeline(&statement)
+                    .iter()
+                    .map(|segment| {
+                        words::split_words(segment, |name| {
+                            env_lookup(name, self.last_status, &self.context)
+                        })
+                    })
+                    .filter(|argv| !argv.is_empty())
+                    .collect();
+                if !argvs.is_empty() {
+                    self.last_status = self.run_pipeline(&argvs, &mut outcome);
                 }
                 if outcome.exit.is_some() {
                     break;
@@ -88,6 +95,35 @@ impl Shell {
         }
         outcome.status = self.last_status;
         outcome
+    }
+
+    /// Runs `a | b | c`: each command's output becomes the next one's input; filters read it, other
+    /// commands ignore it, as they would ignore their stdin. The status is the last command's.
+    fn run_pipeline(&mut self, argvs: &[Vec<String>], out: &mut Outcome) -> i32 {
+        let mut input: Option<String> = None;
+        let mut status = 0;
+        for (i, argv) in argvs.iter().enumerate() {
+            let mut piece = Outcome::default();
+            status = match input.take().and_then(|text| filters::run(argv, &text)) {
+                Some((text, code)) => {
+                    piece.stdout = text;
+                    code
+                }
+                None => self.run_command(argv, &mut piece),
+            };
+            out.stderr.push_str(&piece.stderr);
+            if piece.exit.is_some() {
+                out.stdout.push_str(&piece.stdout);
+                out.exit = piece.exit;
+                return status;
+            }
+            if i + 1 == argvs.len() {
+                out.stdout.push_str(&piece.stdout);
+            } else {
+                input = Some(piece.stdout);
+            }
+        }
+        status
     }
 
     /// Runs one already-split command (`kubectl exec pod -- ls /` arrives like this, without a shell).
@@ -322,6 +358,13 @@ mod tests {
         assert_eq!(sh.run_line("pwd").stdout, "/etc\n");
         assert!(sh.run_line("ls").stdout.contains("os-release\n"));
         assert_eq!(sh.run_line("cat nope").status, 1);
+    }
+
+    #[test]
+    fn pipes_feed_one_command_into_the_next() {
+        let out = shell().run_line("cat /etc/os-release | grep ID | head -n 1");
+        assert_eq!(out.stdout, "ID=alpine\n");
+        assert_eq!(shell().run_line("env | wc -l").stdout, "2\n");
     }
 
     #[test]

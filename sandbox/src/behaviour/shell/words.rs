@@ -44,6 +44,29 @@ pub fn split_statements(line: &str) -> Vec<(String, Joiner)> {
     statements
 }
 
+/// Splits a statement on `|` outside quotes (`||` was already taken by [`split_statements`]).
+pub fn split_pipeline(statement: &str) -> Vec<String> {
+    let mut segments = Vec::new();
+    let mut current = String::new();
+    let mut quote: Option<char> = None;
+    for c in statement.chars() {
+        match (quote, c) {
+            (Some(q), c) if c == q => {
+                quote = None;
+                current.push(c);
+            }
+            (None, '\'' | '"') => {
+                quote = Some(c);
+                current.push(c);
+            }
+            (None, '|') => segments.push(std::mem::take(&mut current)),
+            _ => current.push(c),
+        }
+    }
+    segments.push(current);
+    segments
+}
+
 /// Splits a statement into words, removing quotes and expanding `$NAME`, `${NAME}` and `$?` (not inside
 /// single quotes) through `lookup`.
 pub fn split_words(statement: &str, lookup: impl Fn(&str) -> String) -> Vec<String> {

@@ -2,10 +2,13 @@
 //! `deployment.kubernetes.io/revision`; rolling updates within maxSurge/maxUnavailable, Recreate, pause,
 //! history limits, and the status fields and conditions `kubectl rollout status` waits on.
 
+mod status;
+
 use std::sync::Arc;
 
 use serde_json::{Value, json};
 
+use self::status::deployment_status;
 use super::pod_template::{TEMPLATE_HASH_LABEL, template_hash};
 use super::rollout::{SetCounts, resolve, rolling_step};
 use super::{Key, KeyMapper, Reconciler, own_key, owner_key};
@@ -272,99 +275,7 @@ impl DeploymentController {
     }
 
     fn write_status(&self, deploy: &Value, current: Option<&Arc<Value>>, sets: &[Arc<Value>]) {
-        let desired = replicas(deploy);
-        let sum = |field: &str| sets.iter().map(|rs| status_int(rs, field)).sum::<i64>();
-        let total = sum("replicas");
-        let ready = sum("readyReplicas");
-        let available = sum("availableReplicas");
-        let updated = current.map_or(0, |rs| status_int(rs, "replicas"));
-        let unavailable_allowed = resolve(
-            deploy.pointer("/spec/strategy/rollingUpdate/maxUnavailable"),
-            desired,
-            false,
-            25,
-        );
-        let paused = deploy
-            .pointer("/spec/paused")
-            .and_then(Value::as_bool)
-            .unwrap_or(false);
-        let complete = updated == desired && total == desired && available >= desired;
-        let now = now_rfc3339();
-        let previous = deploy
-            .pointer("/status/conditions")
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default();
-        let condition = |kind: &str, ok: bool, reason: &str, message: String| {
-            let status = if ok { "True" } else { "False" };
-            let same = previous
-                .iter()
-                .find(|c| c["type"] == kind && c["status"] == status);
-            let since = same
-                .and_then(|c| c["lastTransitionTime"].as_str())
-                .unwrap_or(&now)
-                .to_owned();
-            let updated_at = if same.is_some_and(|c| c["reason"] == reason) {
-                same.and_then(|c| c["lastUpdateTime"].as_str())
-                    .unwrap_or(&now)
-                    .to_owned()
-            } else {
-                now.clone()
-            };
-            json!({"type": kind, "status": status, "reason": reason, "message": message, "lastTransitionTime": since, "lastUpdateTime": updated_at})
-        };
-        let available_ok = available >= desired - unavailable_allowed;
-        let rs_name = current
-            .map(|rs| object::name(rs).to_owned())
-            .unwrap_or_default();
-        let progressing = if paused {
-            condition(
-                "Progressing",
-                false,
-                "DeploymentPaused",
-                "Deployment is paused".into(),
-            )
-        } else if complete {
-            condition(
-                "Progressing",
-                true,
-                "NewReplicaSetAvailable",
-                format!("ReplicaSet \"{rs_name}\" has successfully progressed."),
-            )
-        } else {
-            condition(
-                "Progressing",
-                true,
-                "ReplicaSetUpdated",
-                format!("ReplicaSet \"{rs_name}\" is progressing."),
-            )
-        };
-        let available_condition = if available_ok {
-            condition(
-                "Available",
-                true,
-                "MinimumReplicasAvailable",
-                "Deployment has minimum availability.".into(),
-            )
-        } else {
-            condition(
-                "Available",
-                false,
-                "MinimumReplicasUnavailable",
-                "Deployment does not have minimum availability.".into(),
-            )
-        };
-        let mut status = json!({
-            "observedGeneration": object::int_at(deploy, "/metadata/generation").unwrap_or(1),
-            "replicas": total,
-            "updatedReplicas": updated,
-            "readyReplicas": ready,
-            "availableReplicas": available,
-            "conditions": [available_condition, progressing],
-        });
-        if total - available > 0 {
-            status["unavailableReplicas"] = json!((total.max(desired) - available).max(0));
-        }
+        let status = deployment_status(deploy, current.map(|rs| &**rs), sets, &now_rfc3339());
         let revision = current.map(|rs| revision_of(rs)).unwrap_or(0);
         let _ = self.store.modify(
             &kinds::deployments(),

@@ -1,0 +1,3 @@
+//! Many clusters from one place: server functions for the cluster pages (the pages come later).
+
+pub mod api;

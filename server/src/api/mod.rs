@@ -1,0 +1,73 @@
+//! The REST API under `/api/v1`, for scripts: clusters and personal API tokens, described by an
+//! OpenAPI 3 document at `/api/openapi.json` with a browsable page at `/api/docs`.
+//!
+//! Handlers are thin: parse, find the caller, call the service (which authorises), map the error
+//! to `{kind, code, message, fields}` JSON with the matching status. Later features add their
+//! routes to [`router`] with `.routes(routes!(…))` so they join the same document.
+
+mod caller;
+mod clusters;
+mod docs;
+mod error;
+mod json;
+#[cfg(test)]
+mod tests;
+mod tokens;
+
+use axum::extract::FromRef;
+use backend::AppState;
+use utoipa::OpenApi;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub use docs::{docs_page, openapi_json};
+
+/// The document's fixed parts; paths and schemas come from the routes.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Capstan API",
+        description = "Manage Kubernetes clusters through Capstan. Authenticate with a personal API token: `Authorization: Bearer capstan_…`.",
+    ),
+    modifiers(&BearerAuth),
+    security(("bearer" = [])),
+    tags(
+        (name = "clusters", description = "Managed clusters: import, health, settings"),
+        (name = "tokens", description = "Personal API tokens"),
+    ),
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("A personal API token (capstan_…)"))
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// Every `/api/v1` route with its OpenAPI description.
+pub fn router<S>() -> OpenApiRouter<S>
+where
+    S: Clone + Send + Sync + 'static,
+    AppState: FromRef<S>,
+{
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(clusters::list, clusters::create))
+        .routes(routes!(clusters::test_connection))
+        .routes(routes!(clusters::get, clusters::update, clusters::delete))
+        .routes(routes!(clusters::status))
+        .routes(routes!(clusters::sync))
+        .routes(routes!(tokens::list, tokens::create))
+        .routes(routes!(tokens::revoke))
+}
