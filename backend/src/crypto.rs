@@ -232,7 +232,10 @@ mod tests {
         SecretKey::load_or_create_file(&path).expect("create");
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).expect("chmod");
         let err = SecretKey::load_or_create_file(&path).expect_err("refused");
-        assert!(matches!(err, CryptoError::KeyFilePermissions { mode: 0o644, .. }));
+        assert!(matches!(
+            err,
+            CryptoError::KeyFilePermissions { mode: 0o644, .. }
+        ));
         assert!(err.to_string().contains("chmod 600"));
     }
 

@@ -125,22 +125,42 @@ async fn importing_contexts_checks_health_and_a_dead_cluster_never_slows_the_oth
     assert_eq!(health::check_all(&registry).await.expect("check"), 2);
     let listed = clusters::list(&registry).await.expect("list");
     let alpha = listed.iter().find(|c| c.name == "alpha").expect("alpha");
-    assert_eq!(alpha.health.status, ClusterStatus::Healthy, "{:?}", alpha.health.reason);
+    assert_eq!(
+        alpha.health.status,
+        ClusterStatus::Healthy,
+        "{:?}",
+        alpha.health.reason
+    );
     assert!(alpha.health.node_count.unwrap_or(0) > 0);
     assert!(alpha.health.version.is_some() && alpha.health.last_sync_at.is_some());
-    assert_eq!(status_of(&registry, &beta.id).await.0, ClusterStatus::Healthy);
+    assert_eq!(
+        status_of(&registry, &beta.id).await.0,
+        ClusterStatus::Healthy
+    );
     // A registry client works for later features.
-    let kube = registry.client(clusters::parse_id(&beta.id).expect("id")).await.expect("client");
-    kube.apiserver_version().await.expect("version through the registry client");
+    let kube = registry
+        .client(clusters::parse_id(&beta.id).expect("id"))
+        .await
+        .expect("client");
+    kube.apiserver_version()
+        .await
+        .expect("version through the registry client");
 
     b.shutdown().await;
     let started = Instant::now();
     health::check_all(&registry).await.expect("check");
-    assert!(started.elapsed() < Duration::from_secs(8), "took {:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(8),
+        "took {:?}",
+        started.elapsed()
+    );
     let (status, reason) = status_of(&registry, &beta.id).await;
     assert_eq!(status, ClusterStatus::Unavailable);
     assert!(reason.unwrap_or_default().contains("refused"));
-    assert_eq!(status_of(&registry, &alpha.id).await.0, ClusterStatus::Healthy);
+    assert_eq!(
+        status_of(&registry, &alpha.id).await.0,
+        ClusterStatus::Healthy
+    );
 
     let actions: Vec<String> = audit_events::table
         .select(audit_events::action)
@@ -156,8 +176,13 @@ async fn connection_tests_say_exactly_why_they_failed() {
     let admin = user(&db, "admin", true).await;
     let (a, b) = tokio::join!(sandbox(Scenario::Empty), sandbox(Scenario::Empty));
 
-    let ok = clusters::test_connection(&admin, &from_kubeconfig(&a)).await.expect("test");
-    assert!(ok.ok && ok.can_list_namespaces && ok.can_list_nodes, "{ok:?}");
+    let ok = clusters::test_connection(&admin, &from_kubeconfig(&a))
+        .await
+        .expect("test");
+    assert!(
+        ok.ok && ok.can_list_namespaces && ok.can_list_nodes,
+        "{ok:?}"
+    );
     assert!(ok.version.is_some());
 
     let kind = |t: model::clusters::ConnectionTest| {
@@ -166,12 +191,20 @@ async fn connection_tests_say_exactly_why_they_failed() {
     };
     let wrong_token = token_source(a.url(), "not-the-token", a.ca_pem());
     assert_eq!(
-        kind(clusters::test_connection(&admin, &wrong_token).await.expect("test")),
+        kind(
+            clusters::test_connection(&admin, &wrong_token)
+                .await
+                .expect("test")
+        ),
         ConnectionFailureKind::Unauthorized
     );
     let wrong_ca = token_source(a.url(), a.token(), b.ca_pem());
     assert_eq!(
-        kind(clusters::test_connection(&admin, &wrong_ca).await.expect("test")),
+        kind(
+            clusters::test_connection(&admin, &wrong_ca)
+                .await
+                .expect("test")
+        ),
         ConnectionFailureKind::Tls
     );
     let free_port = std::net::TcpListener::bind("127.0.0.1:0")
@@ -181,13 +214,19 @@ async fn connection_tests_say_exactly_why_they_failed() {
         .port();
     let refused = token_source(&format!("https://127.0.0.1:{free_port}"), "t", a.ca_pem());
     assert_eq!(
-        kind(clusters::test_connection(&admin, &refused).await.expect("test")),
+        kind(
+            clusters::test_connection(&admin, &refused)
+                .await
+                .expect("test")
+        ),
         ConnectionFailureKind::Refused
     );
     let mut faults = b.faults().get();
     faults.outage = true;
     b.faults().set(faults);
-    let outage = clusters::test_connection(&admin, &from_kubeconfig(&b)).await.expect("test");
+    let outage = clusters::test_connection(&admin, &from_kubeconfig(&b))
+        .await
+        .expect("test");
     assert_eq!(kind(outage), ConnectionFailureKind::Unavailable);
 
     // Malformed input is an input error, not a failed connection; non-admins may not probe.
@@ -233,7 +272,8 @@ async fn credentials_are_sealed_in_the_database_and_replaced_on_edit() {
     let contains = |needle: &str| stored.windows(needle.len()).any(|w| w == needle.as_bytes());
     assert!(!contains(a.token()) && !contains("BEGIN CERTIFICATE") && !contains("token"));
     // No DTO carries it either.
-    let json = serde_json::to_string(&clusters::list(&registry).await.expect("list")).expect("json");
+    let json =
+        serde_json::to_string(&clusters::list(&registry).await.expect("list")).expect("json");
     assert!(!json.contains(a.token()));
 
     // Editing replaces credentials: now pointing at b.
@@ -256,7 +296,10 @@ async fn credentials_are_sealed_in_the_database_and_replaced_on_edit() {
 
     // A different key cannot open them.
     let other = ClusterRegistry::new(db.pool.clone(), SecretKey::generate());
-    assert!(matches!(other.client(id).await, Err(ClusterError::Crypto(_))));
+    assert!(matches!(
+        other.client(id).await,
+        Err(ClusterError::Crypto(_))
+    ));
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -297,7 +340,10 @@ async fn guardrails_refuse_read_only_changes_non_admins_and_untyped_deletes() {
             &registry,
             &admin,
             &client(),
-            NewCluster { settings: settings("prod-eu"), source: from_kubeconfig(&a) }
+            NewCluster {
+                settings: settings("prod-eu"),
+                source: from_kubeconfig(&a)
+            }
         )
         .await,
         Err(ClusterError::NameTaken(_))
@@ -307,7 +353,10 @@ async fn guardrails_refuse_read_only_changes_non_admins_and_untyped_deletes() {
             &registry,
             &admin,
             &client(),
-            NewCluster { settings: settings("Bad Name"), source: from_kubeconfig(&a) }
+            NewCluster {
+                settings: settings("Bad Name"),
+                source: from_kubeconfig(&a)
+            }
         )
         .await,
         Err(ClusterError::Invalid(_))
@@ -316,8 +365,13 @@ async fn guardrails_refuse_read_only_changes_non_admins_and_untyped_deletes() {
         clusters::delete(&registry, &admin, &client(), id, "prod").await,
         Err(ClusterError::ConfirmationMismatch { .. })
     ));
-    clusters::delete(&registry, &admin, &client(), id, "prod-eu").await.expect("delete");
-    assert!(matches!(clusters::get(&registry, id).await, Err(ClusterError::NotFound(_))));
+    clusters::delete(&registry, &admin, &client(), id, "prod-eu")
+        .await
+        .expect("delete");
+    assert!(matches!(
+        clusters::get(&registry, id).await,
+        Err(ClusterError::NotFound(_))
+    ));
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -343,7 +397,10 @@ async fn the_default_cluster_is_upserted_with_fresh_credentials_on_every_start()
         .expect("find")
         .expect("row");
     health::check_one(&registry, &row).await.expect("check");
-    assert_eq!(status_of(&registry, &two.id).await.0, ClusterStatus::Healthy);
+    assert_eq!(
+        status_of(&registry, &two.id).await.0,
+        ClusterStatus::Healthy
+    );
     assert_eq!(clusters::list(&registry).await.expect("list").len(), 1);
 }
 
@@ -356,26 +413,54 @@ async fn api_tokens_authenticate_until_revoked_and_are_stored_hashed() {
         &db.pool,
         &alice,
         &client(),
-        &NewApiToken { name: "ci".into(), expires_in_days: Some(7) },
+        &NewApiToken {
+            name: "ci".into(),
+            expires_in_days: Some(7),
+        },
     )
     .await
     .expect("create");
     assert!(created.token.starts_with("capstan_"));
     assert!(created.token.starts_with(&created.info.prefix));
-    let found = api_tokens::authenticate(&db.pool, &created.token).await.expect("auth");
+    let found = api_tokens::authenticate(&db.pool, &created.token)
+        .await
+        .expect("auth");
     assert_eq!(found.map(|u| u.username), Some("alice".to_string()));
-    assert_eq!(api_tokens::authenticate(&db.pool, "capstan_nope").await.expect("auth"), None);
+    assert_eq!(
+        api_tokens::authenticate(&db.pool, "capstan_nope")
+            .await
+            .expect("auth"),
+        None
+    );
 
     let listed = api_tokens::list(&db.pool, &alice).await.expect("list");
     assert_eq!(listed.len(), 1);
     assert!(listed[0].last_used_at.is_some());
-    assert!(!serde_json::to_string(&listed).expect("json").contains(&created.token));
-    assert!(api_tokens::list(&db.pool, &bob).await.expect("list").is_empty());
+    assert!(
+        !serde_json::to_string(&listed)
+            .expect("json")
+            .contains(&created.token)
+    );
+    assert!(
+        api_tokens::list(&db.pool, &bob)
+            .await
+            .expect("list")
+            .is_empty()
+    );
     // Bob cannot revoke Alice's token.
-    assert!(api_tokens::revoke(&db.pool, &bob, &client(), &created.info.id).await.is_err());
+    assert!(
+        api_tokens::revoke(&db.pool, &bob, &client(), &created.info.id)
+            .await
+            .is_err()
+    );
     let revoked = api_tokens::revoke(&db.pool, &alice, &client(), &created.info.id)
         .await
         .expect("revoke");
     assert!(revoked.revoked_at.is_some());
-    assert_eq!(api_tokens::authenticate(&db.pool, &created.token).await.expect("auth"), None);
+    assert_eq!(
+        api_tokens::authenticate(&db.pool, &created.token)
+            .await
+            .expect("auth"),
+        None
+    );
 }

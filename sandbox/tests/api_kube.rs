@@ -324,3 +324,63 @@ async fn requests_without_the_token_get_401_status() {
         401
     );
 }
+
+#[tokio::test]
+async fn a_selector_watch_sees_objects_move_in_as_added_and_out_as_deleted() {
+    let sb = api_support::start().await;
+    let cms: Api<ConfigMap> = Api::namespaced(sb.client.clone(), "default");
+    let start = cms
+        .create(
+            &PostParams::default(),
+            &configmap("mover", json!({"tier": "back"})),
+        )
+        .await
+        .expect("create")
+        .metadata
+        .resource_version
+        .expect("rv");
+    let mut stream = cms
+        .watch(&WatchParams::default().labels("tier=front"), &start)
+        .await
+        .expect("watch")
+        .boxed();
+    let relabel = |tier: &'static str| {
+        let cms = cms.clone();
+        async move {
+            cms.patch(
+                "mover",
+                &PatchParams::default(),
+                &Patch::Merge(json!({"metadata": {"labels": {"tier": tier}}})),
+            )
+            .await
+            .expect("relabel");
+        }
+    };
+    let mut next = async || {
+        tokio::time::timeout(Duration::from_secs(5), stream.try_next())
+            .await
+            .expect("an event in time")
+            .expect("a good event")
+            .expect("the stream stays open")
+    };
+    relabel("front").await;
+    assert!(
+        matches!(next().await, WatchEvent::Added(cm) if cm.metadata.name.as_deref() == Some("mover"))
+    );
+    cms.patch(
+        "mover",
+        &PatchParams::default(),
+        &Patch::Merge(json!({"data": {"k": "changed"}})),
+    )
+    .await
+    .expect("change inside the selection");
+    assert!(matches!(next().await, WatchEvent::Modified(_)));
+    relabel("back").await;
+    match next().await {
+        WatchEvent::Deleted(cm) => {
+            let labels = cm.metadata.labels.unwrap_or_default();
+            assert_eq!(labels.get("tier").map(String::as_str), Some("back"));
+        }
+        other => panic!("expected DELETED, got {other:?}"),
+    }
+}

@@ -336,3 +336,36 @@ async fn a_deleted_pod_is_stopped_by_its_kubelet() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn deleting_a_running_pod_is_graceful_unless_grace_is_zero() {
+    use kube::api::DeleteParams;
+
+    let cluster = start().await;
+    let pods: Api<Pod> = Api::namespaced(cluster.client.clone(), "default");
+    for name in ["graceful", "forced"] {
+        pods.create(&PostParams::default(), &pod(name, "nginx:1.27", &[]))
+            .await
+            .expect("create pod");
+    }
+    running(&pods, "graceful").await;
+    running(&pods, "forced").await;
+
+    let deleted = pods
+        .delete("graceful", &DeleteParams::default())
+        .await
+        .expect("delete");
+    let marked = deleted.left().expect("the pod is returned, still there");
+    assert!(marked.metadata.deletion_timestamp.is_some());
+    assert_eq!(marked.metadata.deletion_grace_period_seconds, Some(30));
+    assert!(pods.get_opt("graceful").await.expect("get").is_some());
+    wait_for("kubelet removes the pod", SETTLE, || async {
+        pods.get_opt("graceful").await.ok()?.is_none().then_some(())
+    })
+    .await;
+
+    pods.delete("forced", &DeleteParams::default().grace_period(0))
+        .await
+        .expect("delete now");
+    assert!(pods.get_opt("forced").await.expect("get").is_none());
+}

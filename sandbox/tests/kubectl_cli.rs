@@ -258,3 +258,51 @@ async fn discovery_and_explain() {
     })
     .await;
 }
+
+/// Pods bound to a node go through graceful deletion (the kubelet stops them, then removes them): kubectl's
+/// waiting commands must still finish.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn graceful_pod_deletion_lets_delete_wait_rollout_restart_and_drain_finish() {
+    let sandbox = std::sync::Arc::new(api_support::start_with(sandbox::Scenario::Demo).await);
+    let s = sandbox.clone();
+    tokio::task::spawn_blocking(move || {
+        let k = &*s;
+        k.kubectl(&["run", "solo", "--image=nginx:1.27"]);
+        k.kubectl(&["wait", "--for=condition=Ready", "pod/solo", "--timeout=30s"]);
+        let deleted = k.kubectl(&["delete", "pod", "solo", "--timeout=30s"]);
+        assert!(deleted.contains("deleted"), "{deleted}");
+        assert!(!k.kubectl_output(&["get", "pod", "solo"]).status.success());
+
+        k.kubectl(&[
+            "create",
+            "deployment",
+            "gd",
+            "--image=nginx:1.27",
+            "--replicas=2",
+        ]);
+        k.kubectl(&["rollout", "status", "deployment/gd", "--timeout=60s"]);
+        k.kubectl(&["rollout", "restart", "deployment/gd"]);
+        k.kubectl(&["rollout", "status", "deployment/gd", "--timeout=60s"]);
+
+        let node = k.kubectl(&[
+            "get",
+            "pods",
+            "-l",
+            "app=gd",
+            "-o",
+            "jsonpath={.items[0].spec.nodeName}",
+        ]);
+        assert!(!node.is_empty());
+        let drained = k.kubectl(&[
+            "drain",
+            &node,
+            "--ignore-daemonsets",
+            "--pod-selector=app=gd",
+            "--timeout=60s",
+        ]);
+        assert!(drained.contains("drained"), "{drained}");
+        k.kubectl(&["uncordon", &node]);
+    })
+    .await
+    .expect("kubectl steps succeed");
+}

@@ -80,10 +80,10 @@ pub async fn run(args: Args) -> Result<(), StartupError> {
     if let Some(sandbox) = sandbox {
         sandbox.shutdown().await;
     }
-    if let Some(pg) = embedded {
-        if let Err(err) = pg.stop().await {
-            tracing::warn!(error = %err, "embedded PostgreSQL did not stop cleanly");
-        }
+    if let Some(pg) = embedded
+        && let Err(err) = pg.stop().await
+    {
+        tracing::warn!(error = %err, "embedded PostgreSQL did not stop cleanly");
     }
     result
 }

@@ -14,8 +14,8 @@ use leptos::server_fn::codec::Json;
 use model::AppError;
 use model::api::{ApiTokenInfo, CreatedApiToken};
 use model::clusters::{
-    ClusterInfo, ClusterSource, ClusterUpdate, ConnectionTest, ContextImport,
-    KubeconfigContext, NewCluster,
+    ClusterInfo, ClusterSource, ClusterUpdate, ConnectionTest, ContextImport, KubeconfigContext,
+    NewCluster,
 };
 
 /// Every cluster (default first), with its last known health. Any signed-in user.
@@ -35,7 +35,9 @@ pub async fn get_cluster(id: String) -> Result<ClusterInfo, AppError> {
 
 /// The contexts of a pasted or uploaded kubeconfig, each with the reason it cannot be imported.
 #[server(prefix = "/api", endpoint = "clusters/contexts", input = Json)]
-pub async fn list_kubeconfig_contexts(kubeconfig: String) -> Result<Vec<KubeconfigContext>, AppError> {
+pub async fn list_kubeconfig_contexts(
+    kubeconfig: String,
+) -> Result<Vec<KubeconfigContext>, AppError> {
     ssr::context().await?;
     Ok(backend::clusters::list_contexts(&kubeconfig)?)
 }
@@ -54,7 +56,14 @@ pub async fn import_clusters(
     contexts: Vec<ContextImport>,
 ) -> Result<Vec<ClusterInfo>, AppError> {
     let (state, user) = ssr::context().await?;
-    Ok(backend::clusters::import(&state.clusters, &user, &ssr::client(), &kubeconfig, contexts).await?)
+    Ok(backend::clusters::import(
+        &state.clusters,
+        &user,
+        &ssr::client(),
+        &kubeconfig,
+        contexts,
+    )
+    .await?)
 }
 
 /// Adds one cluster from a kubeconfig context or a server URL + token + CA. Admins only.
@@ -77,7 +86,10 @@ pub async fn update_cluster(id: String, update: ClusterUpdate) -> Result<Cluster
 pub async fn delete_cluster(id: String, confirm_name: String) -> Result<(), AppError> {
     let (state, user) = ssr::context().await?;
     let id = backend::clusters::parse_id(&id)?;
-    Ok(backend::clusters::delete(&state.clusters, &user, &ssr::client(), id, &confirm_name).await?)
+    Ok(
+        backend::clusters::delete(&state.clusters, &user, &ssr::client(), id, &confirm_name)
+            .await?,
+    )
 }
 
 /// Checks the cluster's health now and returns it refreshed.
@@ -105,9 +117,15 @@ pub async fn list_api_tokens() -> Result<Vec<ApiTokenInfo>, AppError> {
 
 /// Creates a token; the answer holds it once, never again. Expiry 1–365 days (default 90).
 #[server(prefix = "/api", endpoint = "tokens/create", input = Json)]
-pub async fn create_api_token(name: String, expires_in_days: Option<u32>) -> Result<CreatedApiToken, AppError> {
+pub async fn create_api_token(
+    name: String,
+    expires_in_days: Option<u32>,
+) -> Result<CreatedApiToken, AppError> {
     let (state, user) = ssr::context().await?;
-    let new = model::api::NewApiToken { name, expires_in_days };
+    let new = model::api::NewApiToken {
+        name,
+        expires_in_days,
+    };
     Ok(backend::api_tokens::create(&state.db, &user, &ssr::client(), &new).await?)
 }
 

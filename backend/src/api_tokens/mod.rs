@@ -79,7 +79,9 @@ impl From<ApiTokenError> for AppError {
             ApiTokenError::TooMany => AppError::new(
                 ErrorKind::Conflict,
                 "api_token.too_many",
-                format!("You already have {MAX_TOKENS_PER_USER} tokens. Revoke some you no longer use."),
+                format!(
+                    "You already have {MAX_TOKENS_PER_USER} tokens. Revoke some you no longer use."
+                ),
             ),
             ApiTokenError::NotFound => AppError::new(
                 ErrorKind::NotFound,
@@ -115,10 +117,19 @@ fn validate(new: &NewApiToken) -> Result<(String, u32), ApiTokenError> {
             message: format!("Choose an expiry between 1 and {MAX_DAYS} days."),
         });
     }
-    if fields.is_empty() { Ok((name, days)) } else { Err(ApiTokenError::Invalid(fields)) }
+    if fields.is_empty() {
+        Ok((name, days))
+    } else {
+        Err(ApiTokenError::Invalid(fields))
+    }
 }
 
-fn audit_event(user: &UserInfo, client: &ClientInfo, action: &str, detail: serde_json::Value) -> AuditEvent {
+fn audit_event(
+    user: &UserInfo,
+    client: &ClientInfo,
+    action: &str,
+    detail: serde_json::Value,
+) -> AuditEvent {
     AuditEvent {
         user_id: Uuid::parse_str(&user.id).ok(),
         username: Some(user.username.clone()),
@@ -172,7 +183,10 @@ pub async fn create(
         ),
     )
     .await?;
-    Ok(CreatedApiToken { token, info: row.into() })
+    Ok(CreatedApiToken {
+        token,
+        info: row.into(),
+    })
 }
 
 /// The user's tokens, newest first.
@@ -202,7 +216,12 @@ pub async fn revoke(
     drop(conn);
     audit::record(
         pool,
-        audit_event(user, client, actions::REVOKE, serde_json::json!({ "id": row.id.to_string(), "name": row.name, "prefix": row.prefix })),
+        audit_event(
+            user,
+            client,
+            actions::REVOKE,
+            serde_json::json!({ "id": row.id.to_string(), "name": row.name, "prefix": row.prefix }),
+        ),
     )
     .await?;
     Ok(row.into())
@@ -223,7 +242,10 @@ pub async fn authenticate(pool: &DbPool, token: &str) -> Result<Option<UserInfo>
     if user.disabled {
         return Ok(None);
     }
-    if row.last_used_at.is_none_or(|t| now - t > Duration::minutes(1)) {
+    if row
+        .last_used_at
+        .is_none_or(|t| now - t > Duration::minutes(1))
+    {
         rows::touch(&mut conn, row.id, now).await?;
     }
     Ok(Some(UserInfo::from(&user)))
@@ -235,14 +257,26 @@ mod tests {
 
     #[test]
     fn names_and_expiry_are_checked() {
-        let ok = NewApiToken { name: " ci ".into(), expires_in_days: None };
-        assert_eq!(validate(&ok).expect("valid"), ("ci".to_string(), DEFAULT_DAYS));
-        let bad = NewApiToken { name: "".into(), expires_in_days: Some(0) };
+        let ok = NewApiToken {
+            name: " ci ".into(),
+            expires_in_days: None,
+        };
+        assert_eq!(
+            validate(&ok).expect("valid"),
+            ("ci".to_string(), DEFAULT_DAYS)
+        );
+        let bad = NewApiToken {
+            name: "".into(),
+            expires_in_days: Some(0),
+        };
         let Err(ApiTokenError::Invalid(fields)) = validate(&bad) else {
             panic!("expected invalid");
         };
         assert_eq!(fields.len(), 2);
-        let long = NewApiToken { name: "x".into(), expires_in_days: Some(MAX_DAYS + 1) };
+        let long = NewApiToken {
+            name: "x".into(),
+            expires_in_days: Some(MAX_DAYS + 1),
+        };
         assert!(validate(&long).is_err());
     }
 }

@@ -48,7 +48,10 @@ pub struct NewApiTokenRow<'a> {
     pub expires_at: DateTime<Utc>,
 }
 
-pub async fn insert(conn: &mut AsyncPgConnection, new: &NewApiTokenRow<'_>) -> QueryResult<ApiTokenRow> {
+pub async fn insert(
+    conn: &mut AsyncPgConnection,
+    new: &NewApiTokenRow<'_>,
+) -> QueryResult<ApiTokenRow> {
     diesel::insert_into(api_tokens::table)
         .values(new)
         .returning(ApiTokenRow::as_returning())
@@ -64,7 +67,10 @@ pub async fn count_for_user(conn: &mut AsyncPgConnection, user_id: Uuid) -> Quer
         .await
 }
 
-pub async fn list_for_user(conn: &mut AsyncPgConnection, user_id: Uuid) -> QueryResult<Vec<ApiTokenRow>> {
+pub async fn list_for_user(
+    conn: &mut AsyncPgConnection,
+    user_id: Uuid,
+) -> QueryResult<Vec<ApiTokenRow>> {
     api_tokens::table
         .filter(api_tokens::user_id.eq(user_id))
         .order(api_tokens::created_at.desc())
@@ -85,11 +91,13 @@ pub async fn revoke(
             .filter(api_tokens::id.eq(id))
             .filter(api_tokens::user_id.eq(user_id)),
     )
-    .set(api_tokens::revoked_at.eq(diesel::dsl::sql::<diesel::sql_types::Nullable<diesel::sql_types::Timestamptz>>(
-        "coalesce(revoked_at, ",
+    .set(
+        api_tokens::revoked_at.eq(diesel::dsl::sql::<
+            diesel::sql_types::Nullable<diesel::sql_types::Timestamptz>,
+        >("coalesce(revoked_at, ")
+        .bind::<diesel::sql_types::Timestamptz, _>(now)
+        .sql(")")),
     )
-    .bind::<diesel::sql_types::Timestamptz, _>(now)
-    .sql(")")))
     .returning(ApiTokenRow::as_returning())
     .get_result(conn)
     .await

@@ -162,7 +162,10 @@ async fn node_counts(client: &Client) -> Result<NodeCounts, kube::Error> {
         if node_is_ready(node) {
             counts.ready += 1;
         }
-        if node_roles(node).iter().any(|r| r == "control-plane" || r == "master") {
+        if node_roles(node)
+            .iter()
+            .any(|r| r == "control-plane" || r == "master")
+        {
             counts.masters += 1;
         } else {
             counts.workers += 1;
@@ -288,7 +291,10 @@ pub fn classify(err: &kube::Error) -> ConnectionFailure {
             }
         }
     }
-    if text.contains("dns error") || text.contains("failed to lookup address") || text.contains("name or service not known") {
+    if text.contains("dns error")
+        || text.contains("failed to lookup address")
+        || text.contains("name or service not known")
+    {
         failure(
             K::Dns,
             "The server's host name does not resolve. Check the server URL and the DNS of the machine Capstan runs on.",
@@ -306,7 +312,10 @@ pub fn classify(err: &kube::Error) -> ConnectionFailure {
         tracing::debug!(error = %text, "unclassified cluster connection error");
         failure(
             K::Other,
-            &format!("The connection failed: {}", first_sentence(&err.to_string())),
+            &format!(
+                "The connection failed: {}",
+                first_sentence(&err.to_string())
+            ),
         )
     }
 }

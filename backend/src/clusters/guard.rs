@@ -27,7 +27,11 @@ pub fn needs_typed_confirmation(cluster: &ClusterInfo) -> bool {
 }
 
 /// On production clusters, refuses unless `typed` is exactly `object_name`; elsewhere passes.
-pub fn confirm_name(cluster: &ClusterInfo, object_name: &str, typed: Option<&str>) -> Result<(), AppError> {
+pub fn confirm_name(
+    cluster: &ClusterInfo,
+    object_name: &str,
+    typed: Option<&str>,
+) -> Result<(), AppError> {
     if !needs_typed_confirmation(cluster) || typed.map(str::trim) == Some(object_name) {
         return Ok(());
     }

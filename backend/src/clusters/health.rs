@@ -44,7 +44,11 @@ pub fn spawn(registry: ClusterRegistry, interval: Duration) -> JoinHandle<()> {
 pub async fn check_all(registry: &ClusterRegistry) -> Result<usize, ClusterError> {
     let rows: Vec<ClusterRow> = {
         let mut conn = registry.db().get().await?;
-        rows::list(&mut conn).await?.into_iter().map(|(row, _)| row).collect()
+        rows::list(&mut conn)
+            .await?
+            .into_iter()
+            .map(|(row, _)| row)
+            .collect()
     };
     registry.reconcile(&rows);
     let count = rows.len();
@@ -61,7 +65,10 @@ pub async fn check_all(registry: &ClusterRegistry) -> Result<usize, ClusterError
 }
 
 /// Checks one cluster now and records what was found.
-pub async fn check_one(registry: &ClusterRegistry, row: &ClusterRow) -> Result<HealthUpdate, ClusterError> {
+pub async fn check_one(
+    registry: &ClusterRegistry,
+    row: &ClusterRow,
+) -> Result<HealthUpdate, ClusterError> {
     let update = match tokio::time::timeout(CHECK_TIMEOUT, probe_row(registry, row)).await {
         Ok(update) => update,
         Err(_) => unreachable_update(&ConnectionFailure {
@@ -80,7 +87,9 @@ async fn probe_row(registry: &ClusterRegistry, row: &ClusterRow) -> HealthUpdate
         Err(err) => {
             return HealthUpdate {
                 status: ClusterStatus::Error.as_str().into(),
-                reason: Some(format!("The stored credentials cannot be used: {err}. Edit the cluster and provide them again.")),
+                reason: Some(format!(
+                    "The stored credentials cannot be used: {err}. Edit the cluster and provide them again."
+                )),
                 last_sync_at: Some(Utc::now()),
                 ..Default::default()
             };
@@ -97,9 +106,12 @@ pub fn status_of_failure(kind: ConnectionFailureKind) -> ClusterStatus {
     use ConnectionFailureKind as K;
     match kind {
         K::Dns | K::Refused | K::Tls | K::Timeout | K::Unavailable => ClusterStatus::Unavailable,
-        K::Unauthorized | K::Forbidden | K::ServerError | K::InvalidConfig | K::Unsupported | K::Other => {
-            ClusterStatus::Error
-        }
+        K::Unauthorized
+        | K::Forbidden
+        | K::ServerError
+        | K::InvalidConfig
+        | K::Unsupported
+        | K::Other => ClusterStatus::Error,
     }
 }
 
@@ -155,11 +167,17 @@ pub fn assess(probe: &Probe) -> HealthUpdate {
     if let Ok(nodes) = &probe.nodes {
         let not_ready = nodes.total - nodes.ready;
         if not_ready > 0 {
-            reasons.push(format!("{not_ready} of {} nodes are NotReady.", nodes.total));
+            reasons.push(format!(
+                "{not_ready} of {} nodes are NotReady.",
+                nodes.total
+            ));
         }
     }
     if probe.latency_ms > SLOW_MS {
-        reasons.push(format!("The API server is slow: it answered in {} ms.", probe.latency_ms));
+        reasons.push(format!(
+            "The API server is slow: it answered in {} ms.",
+            probe.latency_ms
+        ));
     }
     if !reasons.is_empty() {
         update.status = ClusterStatus::Warning.as_str().into();
@@ -178,13 +196,21 @@ mod tests {
             version: "v1.35.0".into(),
             latency_ms: 12,
             namespaces: Ok(4),
-            nodes: Ok(NodeCounts { total: 3, ready: 3, masters: 1, workers: 2 }),
+            nodes: Ok(NodeCounts {
+                total: 3,
+                ready: 3,
+                masters: 1,
+                workers: 2,
+            }),
             pods: Ok(10),
         }
     }
 
     fn failure(kind: ConnectionFailureKind) -> ConnectionFailure {
-        ConnectionFailure { kind, message: "m".into() }
+        ConnectionFailure {
+            kind,
+            message: "m".into(),
+        }
     }
 
     #[test]
@@ -198,12 +224,20 @@ mod tests {
     #[test]
     fn not_ready_nodes_and_slowness_are_warnings_with_reasons() {
         let mut p = probe();
-        p.nodes = Ok(NodeCounts { total: 3, ready: 2, masters: 1, workers: 2 });
+        p.nodes = Ok(NodeCounts {
+            total: 3,
+            ready: 2,
+            masters: 1,
+            workers: 2,
+        });
         p.latency_ms = 2_500;
         let update = assess(&p);
         assert_eq!(update.status, "warning");
         let reason = update.reason.unwrap_or_default();
-        assert!(reason.contains("1 of 3 nodes are NotReady") && reason.contains("2500 ms"), "{reason}");
+        assert!(
+            reason.contains("1 of 3 nodes are NotReady") && reason.contains("2500 ms"),
+            "{reason}"
+        );
     }
 
     #[test]
@@ -220,9 +254,21 @@ mod tests {
 
     #[test]
     fn unreachable_means_unavailable_and_api_errors_mean_error() {
-        assert_eq!(status_of_failure(ConnectionFailureKind::Refused), ClusterStatus::Unavailable);
-        assert_eq!(status_of_failure(ConnectionFailureKind::Timeout), ClusterStatus::Unavailable);
-        assert_eq!(status_of_failure(ConnectionFailureKind::ServerError), ClusterStatus::Error);
-        assert_eq!(status_of_failure(ConnectionFailureKind::Unauthorized), ClusterStatus::Error);
+        assert_eq!(
+            status_of_failure(ConnectionFailureKind::Refused),
+            ClusterStatus::Unavailable
+        );
+        assert_eq!(
+            status_of_failure(ConnectionFailureKind::Timeout),
+            ClusterStatus::Unavailable
+        );
+        assert_eq!(
+            status_of_failure(ConnectionFailureKind::ServerError),
+            ClusterStatus::Error
+        );
+        assert_eq!(
+            status_of_failure(ConnectionFailureKind::Unauthorized),
+            ClusterStatus::Error
+        );
     }
 }

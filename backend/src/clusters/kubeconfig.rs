@@ -38,7 +38,9 @@ pub enum KubeconfigError {
     #[error("the kubeconfig has no context named {0:?}")]
     ContextNotFound(String),
     /// The context names a cluster the file does not define.
-    #[error("context {context:?} refers to cluster {cluster:?}, which the kubeconfig does not define")]
+    #[error(
+        "context {context:?} refers to cluster {cluster:?}, which the kubeconfig does not define"
+    )]
     ClusterNotFound { context: String, cluster: String },
     /// The context names a user the file does not define.
     #[error("context {context:?} refers to user {user:?}, which the kubeconfig does not define")]
@@ -229,7 +231,10 @@ pub fn credentials_from_token(
     let server = server.trim();
     validate_server(server)?;
     let token = token.trim();
-    if token.is_empty() || token.len() > 16 * 1024 || token.chars().any(|c| c.is_whitespace() || c.is_control()) {
+    if token.is_empty()
+        || token.len() > 16 * 1024
+        || token.chars().any(|c| c.is_whitespace() || c.is_control())
+    {
         return Err(KubeconfigError::InvalidToken);
     }
     let ca_data = match ca_pem.map(str::trim).filter(|p| !p.is_empty()) {
@@ -303,10 +308,11 @@ fn select(kc: &Kubeconfig, context: Option<&str>) -> Result<ClusterCredentials, 
             None => KubeconfigError::NoCurrentContext,
         })?;
     let ctx = named.context.clone().unwrap_or_default();
-    let cluster = find_cluster(kc, &ctx.cluster).ok_or_else(|| KubeconfigError::ClusterNotFound {
-        context: name.to_string(),
-        cluster: ctx.cluster.clone(),
-    })?;
+    let cluster =
+        find_cluster(kc, &ctx.cluster).ok_or_else(|| KubeconfigError::ClusterNotFound {
+            context: name.to_string(),
+            cluster: ctx.cluster.clone(),
+        })?;
     let server = cluster
         .server
         .as_deref()
@@ -316,26 +322,30 @@ fn select(kc: &Kubeconfig, context: Option<&str>) -> Result<ClusterCredentials, 
         return Err(file_ref("certificate-authority", path));
     }
     if let Some(data) = &cluster.certificate_authority_data {
-        let pem = STANDARD
-            .decode(data.trim())
-            .map_err(|_| KubeconfigError::InvalidCertificate("certificate-authority-data is not base64".into()))?;
+        let pem = STANDARD.decode(data.trim()).map_err(|_| {
+            KubeconfigError::InvalidCertificate("certificate-authority-data is not base64".into())
+        })?;
         validate_pem(&pem)?;
     }
     let user = match &ctx.user {
         Some(user_name) => {
-            let found = kc.auth_infos.iter().find(|u| &u.name == user_name).ok_or_else(|| {
-                KubeconfigError::UserNotFound {
+            let found = kc
+                .auth_infos
+                .iter()
+                .find(|u| &u.name == user_name)
+                .ok_or_else(|| KubeconfigError::UserNotFound {
                     context: name.to_string(),
                     user: user_name.clone(),
-                }
-            })?;
+                })?;
             let info = found.auth_info.clone().unwrap_or_default();
             check_user(user_name, &info)?;
             Some((user_name.clone(), info))
         }
         None => None,
     };
-    let auth = user.as_ref().map_or(AuthKind::Anonymous, |(_, info)| auth_kind(info));
+    let auth = user
+        .as_ref()
+        .map_or(AuthKind::Anonymous, |(_, info)| auth_kind(info));
 
     let kubeconfig = Kubeconfig {
         clusters: vec![NamedCluster {

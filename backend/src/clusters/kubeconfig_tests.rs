@@ -65,8 +65,16 @@ fn every_context_is_listed_with_its_server_auth_and_problem() {
     assert_eq!(contexts[1].auth_kind, Some(AuthKind::ClientCertificate));
     assert!(contexts[1].problem.is_none());
     let gke = contexts[2].problem.as_deref().expect("exec is unsupported");
-    assert!(gke.contains("gke-gcloud-auth-plugin") && gke.contains("exec plugin"), "{gke}");
-    assert!(contexts[3].problem.as_deref().is_some_and(|p| p.contains("nowhere")));
+    assert!(
+        gke.contains("gke-gcloud-auth-plugin") && gke.contains("exec plugin"),
+        "{gke}"
+    );
+    assert!(
+        contexts[3]
+            .problem
+            .as_deref()
+            .is_some_and(|p| p.contains("nowhere"))
+    );
 }
 
 #[test]
@@ -81,14 +89,22 @@ fn one_context_is_reduced_to_its_own_cluster_and_user() {
     assert_eq!(back.server_url, creds.server_url);
     assert_eq!(back.auth_kind, AuthKind::ClientCertificate);
     // The current context is the default choice.
-    assert_eq!(credentials_from_kubeconfig(&multi(), None).expect("current").context, "prod");
+    assert_eq!(
+        credentials_from_kubeconfig(&multi(), None)
+            .expect("current")
+            .context,
+        "prod"
+    );
 }
 
 #[test]
 fn unsupported_and_missing_parts_are_named() {
     let err = |ctx| credentials_from_kubeconfig(&multi(), Some(ctx)).expect_err("refused");
     assert!(matches!(err("gke"), KubeconfigError::ExecPlugin { .. }));
-    assert!(matches!(err("broken"), KubeconfigError::ClusterNotFound { .. }));
+    assert!(matches!(
+        err("broken"),
+        KubeconfigError::ClusterNotFound { .. }
+    ));
     assert!(matches!(err("nope"), KubeconfigError::ContextNotFound(_)));
     let app: AppError = err("gke").into();
     assert_eq!(app.code, "cluster.kubeconfig.unsupported");
@@ -133,7 +149,8 @@ current-context: x
 
 #[test]
 fn token_credentials_are_built_and_checked() {
-    let creds = credentials_from_token("https://k.example:6443", " tok ", Some(CA_PEM), false).expect("ok");
+    let creds =
+        credentials_from_token("https://k.example:6443", " tok ", Some(CA_PEM), false).expect("ok");
     assert_eq!(creds.auth_kind, AuthKind::Token);
     assert_eq!(creds.server_url, "https://k.example:6443");
     assert!(matches!(
@@ -153,7 +170,10 @@ fn token_credentials_are_built_and_checked() {
 #[test]
 fn malformed_input_gives_errors_never_panics() {
     let huge = "a".repeat(MAX_KUBECONFIG_BYTES + 1);
-    assert!(matches!(parse(&huge), Err(KubeconfigError::TooLarge { .. })));
+    assert!(matches!(
+        parse(&huge),
+        Err(KubeconfigError::TooLarge { .. })
+    ));
     assert_eq!(parse("  \n").err(), Some(KubeconfigError::Empty));
     let nested = format!("{}{}", "[".repeat(5000), "]".repeat(5000));
     let cases = [
@@ -176,7 +196,10 @@ fn malformed_input_gives_errors_never_panics() {
     for case in cases {
         let listed = list_contexts(case);
         let chosen = credentials_from_kubeconfig(case, None);
-        assert!(listed.is_err() || chosen.is_err(), "{case:?} should be refused somewhere");
+        assert!(
+            listed.is_err() || chosen.is_err(),
+            "{case:?} should be refused somewhere"
+        );
     }
     // Every prefix of a real kubeconfig: truncated uploads.
     let text = multi();

@@ -82,7 +82,8 @@ impl From<ClusterError> for AppError {
                 "This cluster does not exist (it may have been deleted). Reload the cluster list.",
             ),
             ClusterError::NameTaken(name) => {
-                let message = format!("A cluster named {name} already exists. Choose another name.");
+                let message =
+                    format!("A cluster named {name} already exists. Choose another name.");
                 AppError {
                     kind: ErrorKind::Conflict,
                     code: "cluster.name_taken".into(),

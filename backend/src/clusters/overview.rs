@@ -14,8 +14,8 @@ use k8s_openapi::api::core::v1::{
 };
 use k8s_openapi::api::networking::v1::Ingress;
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
-use kube::api::{Api, ListParams};
 use kube::Client;
+use kube::api::{Api, ListParams};
 use model::clusters::{CapacitySummary, ClusterOverview, KindCount, NodeReadiness, WarningEvent};
 use uuid::Uuid;
 
@@ -44,7 +44,10 @@ where
 }
 
 /// The overview of cluster `id`.
-pub async fn overview(registry: &ClusterRegistry, id: Uuid) -> Result<ClusterOverview, ClusterError> {
+pub async fn overview(
+    registry: &ClusterRegistry,
+    id: Uuid,
+) -> Result<ClusterOverview, ClusterError> {
     let cluster = super::service::get(registry, id).await?;
     let client = registry.client(id).await?;
     let unreachable = |failure| ClusterError::Unreachable {
@@ -67,7 +70,10 @@ pub async fn overview(registry: &ClusterRegistry, id: Uuid) -> Result<ClusterOve
         ]);
         let namespaces = connect::count(Api::<Namespace>::all(client.clone()));
         let nodes = connect::list_nodes(&client);
-        let (event_api, pod_api) = (Api::<Event>::all(client.clone()), Api::<Pod>::all(client.clone()));
+        let (event_api, pod_api) = (
+            Api::<Event>::all(client.clone()),
+            Api::<Pod>::all(client.clone()),
+        );
         let (event_params, pod_params) = (
             ListParams::default().fields("type=Warning").limit(500),
             ListParams::default(),
@@ -89,14 +95,21 @@ pub async fn overview(registry: &ClusterRegistry, id: Uuid) -> Result<ClusterOve
 
     let mut kind_counts: Vec<KindCount> = Vec::new();
     if let Ok(n) = namespaces {
-        kind_counts.push(KindCount { kind: "Namespace".into(), count: n.into() });
+        kind_counts.push(KindCount {
+            kind: "Namespace".into(),
+            count: n.into(),
+        });
     }
-    kind_counts.push(KindCount { kind: "Node".into(), count: nodes.len() as i64 });
-    kind_counts.extend(
-        counts
-            .into_iter()
-            .filter_map(|(kind, n)| n.ok().map(|n| KindCount { kind: kind.into(), count: n.into() })),
-    );
+    kind_counts.push(KindCount {
+        kind: "Node".into(),
+        count: nodes.len() as i64,
+    });
+    kind_counts.extend(counts.into_iter().filter_map(|(kind, n)| {
+        n.ok().map(|n| KindCount {
+            kind: kind.into(),
+            count: n.into(),
+        })
+    }));
 
     let pods = pods.map(|l| l.items).unwrap_or_default();
     Ok(ClusterOverview {
@@ -107,7 +120,11 @@ pub async fn overview(registry: &ClusterRegistry, id: Uuid) -> Result<ClusterOve
                 name: n.metadata.name.clone().unwrap_or_default(),
                 ready: connect::node_is_ready(n),
                 roles: connect::node_roles(n),
-                unschedulable: n.spec.as_ref().and_then(|s| s.unschedulable).unwrap_or(false),
+                unschedulable: n
+                    .spec
+                    .as_ref()
+                    .and_then(|s| s.unschedulable)
+                    .unwrap_or(false),
             })
             .collect(),
         warnings: warnings(events.map(|l| l.items).unwrap_or_default()),
@@ -145,7 +162,10 @@ fn warnings(mut events: Vec<Event>) -> Vec<WarningEvent> {
 }
 
 fn to_chrono(t: k8s_openapi::jiff::Timestamp) -> Option<chrono::DateTime<chrono::Utc>> {
-    chrono::DateTime::from_timestamp(t.as_second(), u32::try_from(t.subsec_nanosecond()).unwrap_or(0))
+    chrono::DateTime::from_timestamp(
+        t.as_second(),
+        u32::try_from(t.subsec_nanosecond()).unwrap_or(0),
+    )
 }
 
 /// Sums allocatable CPU, memory and pods over nodes, and requests over pods that hold resources.
@@ -157,7 +177,7 @@ pub fn capacity(nodes: &[Node], pods: &[Pod]) -> CapacitySummary {
         };
         summary.cpu_allocatable_millis += alloc.get("cpu").map_or(0, cpu_millis);
         summary.memory_allocatable_bytes += alloc.get("memory").map_or(0, bytes);
-        summary.pods_allocatable += alloc.get("pods").map_or(0, |q| bytes(q));
+        summary.pods_allocatable += alloc.get("pods").map_or(0, bytes);
     }
     for pod in pods {
         let phase = pod.status.as_ref().and_then(|s| s.phase.as_deref());
@@ -168,7 +188,11 @@ pub fn capacity(nodes: &[Node], pods: &[Pod]) -> CapacitySummary {
             summary.pods_running += 1;
         }
         for container in pod.spec.iter().flat_map(|s| &s.containers) {
-            let Some(requests) = container.resources.as_ref().and_then(|r| r.requests.as_ref()) else {
+            let Some(requests) = container
+                .resources
+                .as_ref()
+                .and_then(|r| r.requests.as_ref())
+            else {
                 continue;
             };
             summary.cpu_requests_millis += requests.get("cpu").map_or(0, cpu_millis);
@@ -210,7 +234,11 @@ fn parse_scaled(s: &str) -> Option<f64> {
     ];
     for (suffix, factor) in SUFFIXES {
         if let Some(number) = s.strip_suffix(suffix) {
-            return number.parse::<f64>().ok().filter(|v| v.is_finite()).map(|v| v * factor);
+            return number
+                .parse::<f64>()
+                .ok()
+                .filter(|v| v.is_finite())
+                .map(|v| v * factor);
         }
     }
     s.parse::<f64>().ok().filter(|v| v.is_finite())

@@ -160,7 +160,10 @@ pub async fn find_by_name(
         .optional()
 }
 
-pub async fn insert(conn: &mut AsyncPgConnection, new: &NewClusterRow<'_>) -> QueryResult<ClusterRow> {
+pub async fn insert(
+    conn: &mut AsyncPgConnection,
+    new: &NewClusterRow<'_>,
+) -> QueryResult<ClusterRow> {
     diesel::insert_into(clusters::table)
         .values(new)
         .returning(ClusterRow::as_returning())

@@ -2,12 +2,12 @@
 //! update, delete, sync, and registering the default cluster at start-up.
 
 use chrono::Utc;
+use model::FieldError;
 use model::auth::UserInfo;
 use model::clusters::{
     ClusterInfo, ClusterSettings, ClusterSource, ClusterUpdate, ConnectionTest, ContextImport,
     Environment, KubeconfigContext, NewCluster,
 };
-use model::FieldError;
 use uuid::Uuid;
 
 use super::kubeconfig::{self, ClusterCredentials};
@@ -30,7 +30,11 @@ const MAX_NAME: usize = 63;
 const MAX_DESCRIPTION: usize = 500;
 
 fn require_admin(user: &UserInfo) -> Result<(), ClusterError> {
-    if user.is_admin { Ok(()) } else { Err(ClusterError::AdminRequired) }
+    if user.is_admin {
+        Ok(())
+    } else {
+        Err(ClusterError::AdminRequired)
+    }
 }
 
 /// Every cluster, the default first, then by name.
@@ -46,7 +50,10 @@ pub async fn get(registry: &ClusterRegistry, id: Uuid) -> Result<ClusterInfo, Cl
     Ok(row.to_info(by))
 }
 
-async fn find(registry: &ClusterRegistry, id: Uuid) -> Result<(ClusterRow, Option<String>), ClusterError> {
+async fn find(
+    registry: &ClusterRegistry,
+    id: Uuid,
+) -> Result<(ClusterRow, Option<String>), ClusterError> {
     let mut conn = registry.db().get().await?;
     rows::find(&mut conn, id)
         .await?
@@ -66,21 +73,30 @@ pub fn list_contexts(kubeconfig_text: &str) -> Result<Vec<KubeconfigContext>, Cl
 /// Reads credentials from a source; invalid input is an error, not a failed connection.
 pub fn credentials_from(source: &ClusterSource) -> Result<ClusterCredentials, ClusterError> {
     Ok(match source {
-        ClusterSource::Kubeconfig { kubeconfig, context } => {
-            kubeconfig::credentials_from_kubeconfig(kubeconfig, context.as_deref())?
-        }
+        ClusterSource::Kubeconfig {
+            kubeconfig,
+            context,
+        } => kubeconfig::credentials_from_kubeconfig(kubeconfig, context.as_deref())?,
         ClusterSource::Token {
             server,
             token,
             ca_pem,
             insecure_skip_tls_verify,
-        } => kubeconfig::credentials_from_token(server, token, ca_pem.as_deref(), *insecure_skip_tls_verify)?,
+        } => kubeconfig::credentials_from_token(
+            server,
+            token,
+            ca_pem.as_deref(),
+            *insecure_skip_tls_verify,
+        )?,
     })
 }
 
 /// Connects with `source` and reports what was found, saving nothing. Admins only: it makes the
 /// server dial the given address.
-pub async fn test_connection(user: &UserInfo, source: &ClusterSource) -> Result<ConnectionTest, ClusterError> {
+pub async fn test_connection(
+    user: &UserInfo,
+    source: &ClusterSource,
+) -> Result<ConnectionTest, ClusterError> {
     require_admin(user)?;
     let creds = credentials_from(source)?;
     Ok(connect::test(&creds).await)
@@ -90,7 +106,10 @@ pub async fn test_connection(user: &UserInfo, source: &ClusterSource) -> Result<
 pub fn validate_settings(settings: &ClusterSettings) -> Result<(), ClusterError> {
     let mut fields = Vec::new();
     if let Some(message) = name_problem(&settings.name) {
-        fields.push(FieldError { field: "name".into(), message });
+        fields.push(FieldError {
+            field: "name".into(),
+            message,
+        });
     }
     if settings.description.chars().count() > MAX_DESCRIPTION {
         fields.push(FieldError {
@@ -104,14 +123,21 @@ pub fn validate_settings(settings: &ClusterSettings) -> Result<(), ClusterError>
             message: "Use a colour like #1f6feb, or leave it empty.".into(),
         });
     }
-    if fields.is_empty() { Ok(()) } else { Err(ClusterError::Invalid(fields)) }
+    if fields.is_empty() {
+        Ok(())
+    } else {
+        Err(ClusterError::Invalid(fields))
+    }
 }
 
 fn name_problem(name: &str) -> Option<String> {
     let ok_chars = name
         .chars()
         .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_' | '.'));
-    let starts_well = name.chars().next().is_some_and(|c| c.is_ascii_alphanumeric());
+    let starts_well = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphanumeric());
     if name.is_empty() {
         Some("Enter a name.".into())
     } else if name.len() > MAX_NAME || !ok_chars || !starts_well {
@@ -139,7 +165,13 @@ fn normalise(settings: &ClusterSettings) -> ClusterSettings {
     }
 }
 
-fn audit_event(user: &UserInfo, client: &ClientInfo, action: &str, cluster: &str, detail: serde_json::Value) -> AuditEvent {
+fn audit_event(
+    user: &UserInfo,
+    client: &ClientInfo,
+    action: &str,
+    cluster: &str,
+    detail: serde_json::Value,
+) -> AuditEvent {
     AuditEvent {
         user_id: Uuid::parse_str(&user.id).ok(),
         username: Some(user.username.clone()),
@@ -199,7 +231,10 @@ pub async fn import(
     {
         let mut conn = registry.db().get().await?;
         for (settings, _) in &prepared {
-            if rows::find_by_name(&mut conn, &settings.name).await?.is_some() {
+            if rows::find_by_name(&mut conn, &settings.name)
+                .await?
+                .is_some()
+            {
                 return Err(ClusterError::NameTaken(settings.name.clone()));
             }
         }
@@ -221,7 +256,10 @@ async fn insert(
     let id = Uuid::new_v4();
     let sealed = registry.seal(id, creds)?;
     let mut conn = registry.db().get().await?;
-    if rows::find_by_name(&mut conn, &settings.name).await?.is_some() {
+    if rows::find_by_name(&mut conn, &settings.name)
+        .await?
+        .is_some()
+    {
         return Err(ClusterError::NameTaken(settings.name.clone()));
     }
     let row = rows::insert(
@@ -267,7 +305,9 @@ async fn insert(
 fn unique_violation_as_taken(e: diesel::result::Error, name: &str) -> ClusterError {
     use diesel::result::{DatabaseErrorKind, Error};
     match e {
-        Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => ClusterError::NameTaken(name.to_string()),
+        Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
+            ClusterError::NameTaken(name.to_string())
+        }
         other => other.into(),
     }
 }
@@ -298,9 +338,15 @@ pub async fn update(
     let (current, by) = find(registry, id).await?;
     let merged = normalise(&ClusterSettings {
         name: update.name.clone().unwrap_or_else(|| current.name.clone()),
-        description: update.description.clone().unwrap_or_else(|| current.description.clone()),
+        description: update
+            .description
+            .clone()
+            .unwrap_or_else(|| current.description.clone()),
         environment: update.environment.unwrap_or_else(|| current.environment()),
-        colour: update.colour.clone().unwrap_or_else(|| current.colour.clone()),
+        colour: update
+            .colour
+            .clone()
+            .unwrap_or_else(|| current.colour.clone()),
         read_only: update.read_only.unwrap_or(current.read_only),
     });
     validate_settings(&merged)?;
@@ -375,7 +421,13 @@ pub async fn delete(
     registry.remove(id);
     audit::record(
         registry.db(),
-        audit_event(user, client, actions::DELETE, &row.name, serde_json::json!({ "id": id.to_string(), "server": row.server_url })),
+        audit_event(
+            user,
+            client,
+            actions::DELETE,
+            &row.name,
+            serde_json::json!({ "id": id.to_string(), "server": row.server_url }),
+        ),
     )
     .await?;
     Ok(())
@@ -392,7 +444,13 @@ pub async fn sync(
     let update = health::check_one(registry, &row).await?;
     audit::record(
         registry.db(),
-        audit_event(user, client, actions::SYNC, &row.name, serde_json::json!({ "id": id.to_string(), "status": update.status })),
+        audit_event(
+            user,
+            client,
+            actions::SYNC,
+            &row.name,
+            serde_json::json!({ "id": id.to_string(), "status": update.status }),
+        ),
     )
     .await?;
     get(registry, id).await

@@ -16,7 +16,7 @@ use super::body::{Representation, representation};
 use super::rest::Ctx;
 use crate::error::SandboxError;
 use crate::selectors::{FieldSelector, LabelSelector};
-use crate::store::WatchEvent;
+use crate::store::{EventType, WatchEvent};
 
 /// How often an idle watch gets a bookmark when it asked for them.
 const BOOKMARK_EVERY: Duration = Duration::from_secs(5);
@@ -45,7 +45,28 @@ struct Watcher {
 }
 
 impl Watcher {
-    fn wants(&self, ev: &WatchEvent) -> bool {
+    /// What this watcher should be told about `ev`, if anything. With a selector, a change that moves an
+    /// object into the selection is an `ADDED` and one that moves it out a `DELETED` (carrying the new
+    /// state), as the API server's watch cache does.
+    fn event_for(&self, ev: &WatchEvent) -> Option<EventType> {
+        if !self.in_scope(ev) {
+            return None;
+        }
+        let selected = |o: &Value| self.labels.matches(o) && self.fields.matches(o);
+        let now = selected(&ev.object);
+        let before = match (ev.event_type, &ev.previous) {
+            (EventType::Modified, Some(previous)) => selected(previous),
+            _ => now,
+        };
+        match (before, now) {
+            (true, true) => Some(ev.event_type),
+            (false, true) => Some(EventType::Added),
+            (true, false) => Some(EventType::Deleted),
+            (false, false) => None,
+        }
+    }
+
+    fn in_scope(&self, ev: &WatchEvent) -> bool {
         let in_ns = self
             .ctx
             .target
@@ -58,16 +79,18 @@ impl Watcher {
             .name
             .as_deref()
             .is_none_or(|n| crate::store::name_of(&ev.object) == n);
-        in_ns && named && self.labels.matches(&ev.object) && self.fields.matches(&ev.object)
+        in_ns && named
     }
 
-    fn render(&self, ev: &WatchEvent) -> Bytes {
+    /// The line to send for `ev`, or `None` when this watcher does not see it.
+    fn render(&self, ev: &WatchEvent) -> Option<Bytes> {
+        let event_type = self.event_for(ev)?;
         let obj = self.ctx.present(&ev.object);
         if self.table {
             let t = crate::table::table(&self.ctx.target.rt, &[obj], json!({}), &self.ctx.params);
-            return encode(ev.event_type.as_str(), &t);
+            return Some(encode(event_type.as_str(), &t));
         }
-        encode(ev.event_type.as_str(), &obj)
+        Some(encode(event_type.as_str(), &obj))
     }
 
     fn bookmark(&self, rv: u64, initial_end: bool) -> Bytes {
@@ -124,7 +147,9 @@ pub fn serve(ctx: Ctx) -> Result<Response, SandboxError> {
             }
         };
         for ev in sub.replay.drain(..) {
-            if watcher.wants(&ev) && tx.send(Ok(watcher.render(&ev))).await.is_err() {
+            if let Some(line) = watcher.render(&ev)
+                && tx.send(Ok(line)).await.is_err()
+            {
                 return;
             }
         }
@@ -161,7 +186,9 @@ pub fn serve(ctx: Ctx) -> Result<Response, SandboxError> {
                 }
                 ev = sub.live.recv() => match ev {
                     Ok(ev) => {
-                        if watcher.wants(&ev) && tx.send(Ok(watcher.render(&ev))).await.is_err() {
+                        if let Some(line) = watcher.render(&ev)
+                            && tx.send(Ok(line)).await.is_err()
+                        {
                             return;
                         }
                     }

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
-use crate::store::{GroupResource, ObjectRef, Store};
+use crate::store::{GroupResource, Store};
 
 /// Resource keys, created on demand (they are two short strings).
 pub mod kinds {
@@ -126,15 +126,10 @@ pub fn controller_uid(obj: &Value) -> Option<&str> {
 /// Objects of type `key` controlled by `owner`, through the store's owner index (no scan).
 pub fn owned(store: &Store, key: &GroupResource, owner: &Value) -> Vec<Arc<Value>> {
     let owner_uid = uid(owner);
-    let refs: Vec<ObjectRef> = {
-        let state = store.read();
-        state
-            .dependents
-            .get(owner_uid)
-            .map(|d| d.iter().filter(|r| &r.resource == key).cloned().collect())
-            .unwrap_or_default()
-    };
-    refs.iter()
+    store
+        .dependents_of(owner_uid)
+        .iter()
+        .filter(|r| &r.resource == key)
         .filter_map(|r| {
             store
                 .get(

@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use serde_json::{Value, json};
 
+use super::graceful;
 use super::meta::{self, metadata_mut};
 use super::watch::{EventType, WatchEvent};
 use super::{GroupResource, ObjectRef, State, Store};
@@ -47,7 +48,8 @@ pub struct DeleteOptions {
     pub propagation: Propagation,
     /// `dryRun=All`.
     pub dry_run: bool,
-    /// `gracePeriodSeconds`, recorded as `deletionGracePeriodSeconds` when the object waits on finalizers.
+    /// `gracePeriodSeconds`: how long a pod bound to a node gets to stop (its spec's
+    /// `terminationGracePeriodSeconds` when `None`); 0 deletes at once. Other kinds ignore it.
     pub grace_period_seconds: Option<i64>,
     /// `preconditions.uid`: 409 if the stored object has another uid.
     pub precondition_uid: Option<String>,
@@ -74,6 +76,19 @@ impl DeleteOutcome {
 }
 
 const FOREGROUND: &str = "foregroundDeletion";
+
+/// Sets what a pending deletion shows: the time by which the object goes (now + grace), the grace
+/// period and the finalizers it waits for.
+fn mark_deleting(obj: &mut Value, grace: i64, finalizers: &[String]) {
+    let at = chrono::Utc::now() + chrono::TimeDelta::seconds(grace);
+    let m = metadata_mut(obj);
+    m.insert(
+        "deletionTimestamp".into(),
+        json!(at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
+    );
+    m.insert("deletionGracePeriodSeconds".into(), json!(grace));
+    m.insert("finalizers".into(), json!(finalizers));
+}
 
 impl Store {
     /// Deletes an object following `opts` (see [`DeleteOptions`]). 404 if it does not exist.
@@ -125,11 +140,13 @@ impl State {
         {
             finalizers.push(FOREGROUND.into());
         }
-        let waits = !finalizers.is_empty() || is_namespace;
+        let grace = graceful::grace_seconds(key, &obj, opts);
+        let waits = !finalizers.is_empty() || is_namespace || grace.is_some();
+        let grace = grace.unwrap_or(0);
         if opts.dry_run {
             let mut preview = (*obj).clone();
             if waits {
-                metadata_mut(&mut preview).insert("deletionTimestamp".into(), json!(meta::now()));
+                mark_deleting(&mut preview, grace, &finalizers);
                 return Ok(DeleteOutcome::Pending(Arc::new(preview)));
             }
             return Ok(DeleteOutcome::Deleted(obj));
@@ -142,16 +159,16 @@ impl State {
             return Ok(DeleteOutcome::Deleted(gone));
         }
         let mut marked = (*obj).clone();
-        if !meta::is_deleting(&marked) {
-            let m = metadata_mut(&mut marked);
-            m.insert("deletionTimestamp".into(), json!(meta::now()));
-            m.insert(
-                "deletionGracePeriodSeconds".into(),
-                json!(opts.grace_period_seconds.unwrap_or(0)),
-            );
-            m.insert("finalizers".into(), json!(finalizers));
-            if let Some(g) = m.get("generation").and_then(Value::as_i64) {
-                m.insert("generation".into(), json!(g + 1));
+        let first = !meta::is_deleting(&marked);
+        // A second delete may shorten a pod's grace period (never lengthen it), as `--grace-period=1` does.
+        if first || grace < graceful::current_grace(&marked) {
+            mark_deleting(&mut marked, grace, &finalizers);
+            if first
+                && let Some(g) = marked
+                    .pointer("/metadata/generation")
+                    .and_then(Value::as_i64)
+            {
+                metadata_mut(&mut marked).insert("generation".into(), json!(g + 1));
             }
             if is_namespace {
                 marked["status"] = json!({"phase": "Terminating"});
@@ -199,6 +216,7 @@ impl State {
                 event_type: EventType::Deleted,
                 object: last.clone(),
                 resource_version: rv,
+                previous: None,
             });
         }
         let oref = ObjectRef {

@@ -27,6 +27,7 @@
 
 mod builtin;
 mod delete;
+mod graceful;
 mod list;
 mod meta;
 mod types;
@@ -126,14 +127,14 @@ impl Store {
         }
     }
 
-    pub(crate) fn read(&self) -> RwLockReadGuard<'_, State> {
+    fn read(&self) -> RwLockReadGuard<'_, State> {
         // A panic while holding the lock leaves plain data behind; keep serving rather than poisoning forever.
         self.state
             .read()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    pub(crate) fn write(&self) -> RwLockWriteGuard<'_, State> {
+    fn write(&self) -> RwLockWriteGuard<'_, State> {
         self.state
             .write()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -239,6 +240,16 @@ impl Store {
             .collect()
     }
 
+    /// The objects whose ownerReferences name `owner_uid`, from the owner index kept by every write (no
+    /// scan), ordered by type, namespace and name.
+    pub fn dependents_of(&self, owner_uid: &str) -> Vec<ObjectRef> {
+        self.read()
+            .dependents
+            .get(owner_uid)
+            .map(|d| d.iter().cloned().collect())
+            .unwrap_or_default()
+    }
+
     /// Number of objects of a type (all namespaces).
     pub fn count(&self, key: &GroupResource) -> usize {
         self.read().tables.get(key).map_or(0, |t| t.objects.len())
@@ -293,6 +304,7 @@ impl Store {
                         event_type: EventType::Added,
                         object: o.clone(),
                         resource_version: meta::resource_version_of(o),
+                        previous: None,
                     })
                 })
                 .collect(),

@@ -357,3 +357,105 @@ fn scale_lists_stay_cheap() {
     );
     assert_eq!(total, 150_000);
 }
+
+#[test]
+fn a_bound_pod_waits_for_its_kubelet_and_grace_zero_removes_it() {
+    let store = Store::new();
+    let mut bound = pod("bound");
+    bound["spec"]["nodeName"] = json!("node-1");
+    bound["spec"]["terminationGracePeriodSeconds"] = json!(20);
+    store
+        .create(&pods(), bound, &WriteOptions::default())
+        .expect("create");
+    let outcome = store
+        .delete(&pods(), Some("default"), "bound", &DeleteOptions::default())
+        .expect("delete");
+    let DeleteOutcome::Pending(marked) = outcome else {
+        panic!("a bound pod must wait for its kubelet");
+    };
+    assert_eq!(marked["metadata"]["deletionGracePeriodSeconds"], 20);
+    assert!(marked["metadata"]["deletionTimestamp"].is_string());
+    // Status writes during termination (the kubelet's) must not remove it early.
+    store
+        .modify(
+            &pods(),
+            Some("default"),
+            "bound",
+            |p| {
+                p["status"] = json!({"phase": "Succeeded"});
+                Ok(())
+            },
+            &WriteOptions::default(),
+        )
+        .expect("status write");
+    assert!(store.get(&pods(), Some("default"), "bound").is_ok());
+    let now = DeleteOptions {
+        grace_period_seconds: Some(0),
+        ..DeleteOptions::default()
+    };
+    let gone = store
+        .delete(&pods(), Some("default"), "bound", &now)
+        .expect("delete now");
+    assert!(matches!(gone, DeleteOutcome::Deleted(_)));
+    assert!(store.get(&pods(), Some("default"), "bound").is_err());
+}
+
+#[test]
+fn unbound_pods_and_grace_zero_deletes_go_at_once() {
+    let store = Store::new();
+    store
+        .create(&pods(), pod("pending"), &WriteOptions::default())
+        .expect("create");
+    let outcome = store
+        .delete(
+            &pods(),
+            Some("default"),
+            "pending",
+            &DeleteOptions::default(),
+        )
+        .expect("delete");
+    assert!(matches!(outcome, DeleteOutcome::Deleted(_)));
+    let mut bound = pod("forced");
+    bound["spec"]["nodeName"] = json!("node-1");
+    store
+        .create(&pods(), bound, &WriteOptions::default())
+        .expect("create");
+    let forced = DeleteOptions {
+        grace_period_seconds: Some(0),
+        ..DeleteOptions::default()
+    };
+    let outcome = store
+        .delete(&pods(), Some("default"), "forced", &forced)
+        .expect("delete");
+    assert!(matches!(outcome, DeleteOutcome::Deleted(_)));
+}
+
+#[test]
+fn dependents_of_follows_owner_references_through_writes() {
+    let store = Store::new();
+    let owner = rs(&store);
+    store
+        .create(&pods(), owned_pod("a", &owner), &WriteOptions::default())
+        .expect("pod");
+    let names = |store: &Store| -> Vec<String> {
+        store
+            .dependents_of(meta::uid_of(&owner))
+            .into_iter()
+            .map(|r| r.name)
+            .collect()
+    };
+    assert_eq!(names(&store), vec!["a".to_string()]);
+    store
+        .modify(
+            &pods(),
+            Some("default"),
+            "a",
+            |p| {
+                p["metadata"]["ownerReferences"] = Value::Null;
+                Ok(())
+            },
+            &WriteOptions::default(),
+        )
+        .expect("drop the reference");
+    assert!(names(&store).is_empty());
+}

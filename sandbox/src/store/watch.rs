@@ -48,6 +48,9 @@ pub struct WatchEvent {
     pub object: Arc<Value>,
     /// The cluster-wide resourceVersion of this change.
     pub resource_version: u64,
+    /// The object before a `Modified` change, so a watch with a selector can tell an object that moved
+    /// into its selection (sent as `ADDED`) or out of it (`DELETED`) from one that changed inside it.
+    pub previous: Option<Arc<Value>>,
 }
 
 impl WatchEvent {
@@ -134,6 +137,7 @@ mod tests {
             event_type: EventType::Added,
             object: Arc::new(Value::Null),
             resource_version: rv,
+            previous: None,
         }
     }
 

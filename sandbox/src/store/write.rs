@@ -139,6 +139,7 @@ impl State {
             event_type,
             object: obj.clone(),
             resource_version: rv,
+            previous: old.clone(),
         });
         let oref = ObjectRef {
             resource: key.clone(),
@@ -362,11 +363,14 @@ impl State {
         }
         let rv = self.next_rv();
         meta::set_resource_version(&mut obj, rv);
-        let finished = meta::is_deleting(&obj) && meta::finalizers_of(&obj).is_empty();
+        // The last finalizer is gone from an object whose grace period is over (a pod still stopping on its
+        // node has one left and is removed by its kubelet instead).
+        let finished = meta::is_deleting(&obj)
+            && meta::finalizers_of(&obj).is_empty()
+            && super::graceful::current_grace(&obj) == 0;
         let obj = Arc::new(obj);
         self.put(key, obj.clone(), EventType::Modified);
         if finished {
-            // The last finalizer is gone: the deletion that was waiting completes now.
             self.remove(key, &ns, &name);
         }
         Ok(obj)

@@ -24,10 +24,15 @@ pub struct Sandbox {
 
 /// Starts an empty sandbox and writes its kubeconfig to a temporary directory.
 pub async fn start() -> Sandbox {
+    start_with(Scenario::Empty).await
+}
+
+/// Starts a sandbox seeded with `scenario` (e.g. the demo cluster, for tests that need nodes).
+pub async fn start_with(scenario: Scenario) -> Sandbox {
     let dir = tempfile::tempdir().expect("temporary directory");
     let kubeconfig = dir.path().join("kubeconfig");
     let config = SandboxConfig {
-        scenario: Scenario::Empty,
+        scenario,
         kubeconfig_path: Some(kubeconfig.clone()),
         ..SandboxConfig::default()
     };

@@ -5,7 +5,9 @@ use axum::http::StatusCode;
 use backend::AppState;
 use backend::clusters as service;
 use model::AppError;
-use model::clusters::{ClusterHealth, ClusterInfo, ClusterSource, ClusterUpdate, ConnectionTest, NewCluster};
+use model::clusters::{
+    ClusterHealth, ClusterInfo, ClusterSource, ClusterUpdate, ConnectionTest, NewCluster,
+};
 use serde::Deserialize;
 
 use super::caller::Caller;
@@ -17,7 +19,10 @@ use axum::Json;
 /// Every cluster, the default first. Any signed-in user.
 #[utoipa::path(get, path = "/api/v1/k8s/cluster", tag = "clusters",
     responses((status = 200, body = Vec<ClusterInfo>), (status = 401, body = ErrorBody)))]
-pub async fn list(State(app): State<AppState>, _caller: Caller) -> ApiResult<Json<Vec<ClusterInfo>>> {
+pub async fn list(
+    State(app): State<AppState>,
+    _caller: Caller,
+) -> ApiResult<Json<Vec<ClusterInfo>>> {
     Ok(Json(service::list(&app.clusters).await?))
 }
 
@@ -37,7 +42,10 @@ pub async fn create(
 /// Connects with the given credentials and reports what it found, saving nothing. Admins only.
 #[utoipa::path(post, path = "/api/v1/k8s/cluster/test", tag = "clusters", request_body = ClusterSource,
     responses((status = 200, body = ConnectionTest), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn test_connection(caller: Caller, ApiJson(source): ApiJson<ClusterSource>) -> ApiResult<Json<ConnectionTest>> {
+pub async fn test_connection(
+    caller: Caller,
+    ApiJson(source): ApiJson<ClusterSource>,
+) -> ApiResult<Json<ConnectionTest>> {
     Ok(Json(service::test_connection(&caller.user, &source).await?))
 }
 
@@ -45,7 +53,11 @@ pub async fn test_connection(caller: Caller, ApiJson(source): ApiJson<ClusterSou
 #[utoipa::path(get, path = "/api/v1/k8s/cluster/{id}", tag = "clusters",
     params(("id" = String, Path, description = "Cluster id (UUID)")),
     responses((status = 200, body = ClusterInfo), (status = 404, body = ErrorBody)))]
-pub async fn get(State(app): State<AppState>, _caller: Caller, Path(id): Path<String>) -> ApiResult<Json<ClusterInfo>> {
+pub async fn get(
+    State(app): State<AppState>,
+    _caller: Caller,
+    Path(id): Path<String>,
+) -> ApiResult<Json<ClusterInfo>> {
     let id = service::parse_id(&id)?;
     Ok(Json(service::get(&app.clusters, id).await?))
 }
@@ -62,7 +74,9 @@ pub async fn update(
     ApiJson(changes): ApiJson<ClusterUpdate>,
 ) -> ApiResult<Json<ClusterInfo>> {
     let id = service::parse_id(&id)?;
-    Ok(Json(service::update(&app.clusters, &caller.user, &caller.client, id, changes).await?))
+    Ok(Json(
+        service::update(&app.clusters, &caller.user, &caller.client, id, changes).await?,
+    ))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -83,9 +97,12 @@ pub async fn delete(
     Query(params): Query<DeleteParams>,
 ) -> ApiResult<StatusCode> {
     let id = service::parse_id(&id)?;
-    let confirm = params
-        .confirm
-        .ok_or_else(|| AppError::invalid_field("confirm", "Add ?confirm=<cluster name> to confirm the deletion."))?;
+    let confirm = params.confirm.ok_or_else(|| {
+        AppError::invalid_field(
+            "confirm",
+            "Add ?confirm=<cluster name> to confirm the deletion.",
+        )
+    })?;
     service::delete(&app.clusters, &caller.user, &caller.client, id, &confirm).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -94,7 +111,11 @@ pub async fn delete(
 #[utoipa::path(get, path = "/api/v1/k8s/cluster/{id}/status", tag = "clusters",
     params(("id" = String, Path, description = "Cluster id (UUID)")),
     responses((status = 200, body = ClusterHealth), (status = 404, body = ErrorBody)))]
-pub async fn status(State(app): State<AppState>, _caller: Caller, Path(id): Path<String>) -> ApiResult<Json<ClusterHealth>> {
+pub async fn status(
+    State(app): State<AppState>,
+    _caller: Caller,
+    Path(id): Path<String>,
+) -> ApiResult<Json<ClusterHealth>> {
     let id = service::parse_id(&id)?;
     Ok(Json(service::get(&app.clusters, id).await?.health))
 }
@@ -103,7 +124,13 @@ pub async fn status(State(app): State<AppState>, _caller: Caller, Path(id): Path
 #[utoipa::path(post, path = "/api/v1/k8s/cluster/{id}/sync", tag = "clusters",
     params(("id" = String, Path, description = "Cluster id (UUID)")),
     responses((status = 200, body = ClusterInfo), (status = 404, body = ErrorBody)))]
-pub async fn sync(State(app): State<AppState>, caller: Caller, Path(id): Path<String>) -> ApiResult<Json<ClusterInfo>> {
+pub async fn sync(
+    State(app): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> ApiResult<Json<ClusterInfo>> {
     let id = service::parse_id(&id)?;
-    Ok(Json(service::sync(&app.clusters, &caller.user, &caller.client, id).await?))
+    Ok(Json(
+        service::sync(&app.clusters, &caller.user, &caller.client, id).await?,
+    ))
 }

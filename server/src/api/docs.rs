@@ -8,11 +8,19 @@ use axum::response::{Html, IntoResponse};
 use axum::routing::{MethodRouter, get};
 
 /// A route serving the document, rendered once at start-up.
-pub fn openapi_json<S: Clone + Send + Sync + 'static>(doc: &utoipa::openapi::OpenApi) -> MethodRouter<S> {
+pub fn openapi_json<S: Clone + Send + Sync + 'static>(
+    doc: &utoipa::openapi::OpenApi,
+) -> MethodRouter<S> {
     let body: Arc<str> = doc.to_pretty_json().unwrap_or_else(|_| "{}".into()).into();
     get(move || {
         let body = body.clone();
-        async move { ([(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response() }
+        async move {
+            (
+                [(header::CONTENT_TYPE, "application/json")],
+                body.to_string(),
+            )
+                .into_response()
+        }
     })
 }
 

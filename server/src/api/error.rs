@@ -6,7 +6,10 @@ use model::AppError;
 
 /// The error body of every failed API call.
 #[derive(utoipa::ToSchema)]
-#[expect(dead_code, reason = "describes the JSON of `AppError` for the OpenAPI document only")]
+#[expect(
+    dead_code,
+    reason = "describes the JSON of `AppError` for the OpenAPI document only"
+)]
 pub struct ErrorBody {
     /// `invalid`, `unauthenticated`, `forbidden`, `not_found`, `conflict`, `rate_limited`, `unavailable` or `internal`.
     kind: String,
@@ -19,7 +22,10 @@ pub struct ErrorBody {
 }
 
 #[derive(utoipa::ToSchema)]
-#[expect(dead_code, reason = "describes the JSON of `FieldError` for the OpenAPI document only")]
+#[expect(
+    dead_code,
+    reason = "describes the JSON of `FieldError` for the OpenAPI document only"
+)]
 pub struct FieldBody {
     field: String,
     message: String,
@@ -36,7 +42,8 @@ impl<E: Into<AppError>> From<E> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let status = StatusCode::from_u16(self.0.kind.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let status = StatusCode::from_u16(self.0.kind.http_status())
+            .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         (status, axum::Json(self.0)).into_response()
     }
 }

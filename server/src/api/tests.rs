@@ -62,7 +62,13 @@ fn router(db: &TestDb) -> Router {
         .with_state(app)
 }
 
-async fn call(router: &Router, method: Method, uri: &str, token: Option<&str>, body: Option<Value>) -> (StatusCode, Value) {
+async fn call(
+    router: &Router,
+    method: Method,
+    uri: &str,
+    token: Option<&str>,
+    body: Option<Value>,
+) -> (StatusCode, Value) {
     let mut req = Request::builder().method(method).uri(uri);
     if let Some(token) = token {
         req = req.header(header::AUTHORIZATION, format!("Bearer {token}"));
@@ -76,7 +82,9 @@ async fn call(router: &Router, method: Method, uri: &str, token: Option<&str>, b
     .expect("request");
     let res = router.clone().oneshot(req).await.expect("infallible");
     let status = res.status();
-    let bytes = axum::body::to_bytes(res.into_body(), 1 << 20).await.expect("body");
+    let bytes = axum::body::to_bytes(res.into_body(), 1 << 20)
+        .await
+        .expect("body");
     let value = if bytes.is_empty() {
         Value::Null
     } else {
@@ -105,44 +113,145 @@ async fn a_token_creates_lists_syncs_and_deletes_clusters() {
     });
 
     let (status, body) = call(&router, Method::GET, "/api/v1/k8s/cluster", None, None).await;
-    assert_eq!((status, body["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("auth.required")));
-    let (status, _) = call(&router, Method::GET, "/api/v1/k8s/cluster", Some("capstan_wrong"), None).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (StatusCode::UNAUTHORIZED, Some("auth.required"))
+    );
+    let (status, _) = call(
+        &router,
+        Method::GET,
+        "/api/v1/k8s/cluster",
+        Some("capstan_wrong"),
+        None,
+    )
+    .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
-    let (status, body) = call(&router, Method::POST, "/api/v1/k8s/cluster", Some(&viewer_token), Some(new.clone())).await;
-    assert_eq!((status, body["code"].as_str()), (StatusCode::FORBIDDEN, Some("cluster.admin_required")));
+    let (status, body) = call(
+        &router,
+        Method::POST,
+        "/api/v1/k8s/cluster",
+        Some(&viewer_token),
+        Some(new.clone()),
+    )
+    .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (StatusCode::FORBIDDEN, Some("cluster.admin_required"))
+    );
 
-    let (status, created) = call(&router, Method::POST, "/api/v1/k8s/cluster", Some(&admin_token), Some(new.clone())).await;
+    let (status, created) = call(
+        &router,
+        Method::POST,
+        "/api/v1/k8s/cluster",
+        Some(&admin_token),
+        Some(new.clone()),
+    )
+    .await;
     assert_eq!(status, StatusCode::CREATED, "{created}");
     assert_eq!(created["server_url"], sandbox.url());
     assert!(!created.to_string().contains(sandbox.token()));
     let id = created["id"].as_str().expect("id").to_string();
-    let (status, body) = call(&router, Method::POST, "/api/v1/k8s/cluster", Some(&admin_token), Some(new)).await;
-    assert_eq!((status, body["code"].as_str()), (StatusCode::CONFLICT, Some("cluster.name_taken")));
-    let (status, body) = call(&router, Method::POST, "/api/v1/k8s/cluster", Some(&admin_token), Some(json!({"name": 5}))).await;
-    assert_eq!((status, body["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid")));
+    let (status, body) = call(
+        &router,
+        Method::POST,
+        "/api/v1/k8s/cluster",
+        Some(&admin_token),
+        Some(new),
+    )
+    .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (StatusCode::CONFLICT, Some("cluster.name_taken"))
+    );
+    let (status, body) = call(
+        &router,
+        Method::POST,
+        "/api/v1/k8s/cluster",
+        Some(&admin_token),
+        Some(json!({"name": 5})),
+    )
+    .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid"))
+    );
 
-    let (status, listed) = call(&router, Method::GET, "/api/v1/k8s/cluster", Some(&viewer_token), None).await;
+    let (status, listed) = call(
+        &router,
+        Method::GET,
+        "/api/v1/k8s/cluster",
+        Some(&viewer_token),
+        None,
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(listed.as_array().map(Vec::len), Some(1));
 
-    let (status, synced) = call(&router, Method::POST, &format!("/api/v1/k8s/cluster/{id}/sync"), Some(&viewer_token), None).await;
+    let (status, synced) = call(
+        &router,
+        Method::POST,
+        &format!("/api/v1/k8s/cluster/{id}/sync"),
+        Some(&viewer_token),
+        None,
+    )
+    .await;
     assert_eq!(status, StatusCode::OK, "{synced}");
     assert_eq!(synced["health"]["status"], "healthy", "{synced}");
-    let (status, health) = call(&router, Method::GET, &format!("/api/v1/k8s/cluster/{id}/status"), Some(&admin_token), None).await;
-    assert_eq!((status, &health["status"]), (StatusCode::OK, &json!("healthy")));
+    let (status, health) = call(
+        &router,
+        Method::GET,
+        &format!("/api/v1/k8s/cluster/{id}/status"),
+        Some(&admin_token),
+        None,
+    )
+    .await;
+    assert_eq!(
+        (status, &health["status"]),
+        (StatusCode::OK, &json!("healthy"))
+    );
 
-    let (status, updated) = call(&router, Method::PUT, &format!("/api/v1/k8s/cluster/{id}"), Some(&admin_token), Some(json!({"read_only": true}))).await;
-    assert_eq!((status, &updated["read_only"]), (StatusCode::OK, &json!(true)));
+    let (status, updated) = call(
+        &router,
+        Method::PUT,
+        &format!("/api/v1/k8s/cluster/{id}"),
+        Some(&admin_token),
+        Some(json!({"read_only": true})),
+    )
+    .await;
+    assert_eq!(
+        (status, &updated["read_only"]),
+        (StatusCode::OK, &json!(true))
+    );
 
     let uri = format!("/api/v1/k8s/cluster/{id}");
     let (status, body) = call(&router, Method::DELETE, &uri, Some(&admin_token), None).await;
-    assert_eq!((status, body["fields"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("confirm")));
-    let (status, _) = call(&router, Method::DELETE, &format!("{uri}?confirm=wrong"), Some(&admin_token), None).await;
+    assert_eq!(
+        (status, body["fields"][0]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("confirm"))
+    );
+    let (status, _) = call(
+        &router,
+        Method::DELETE,
+        &format!("{uri}?confirm=wrong"),
+        Some(&admin_token),
+        None,
+    )
+    .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    let (status, _) = call(&router, Method::DELETE, &format!("{uri}?confirm=api-made"), Some(&admin_token), None).await;
+    let (status, _) = call(
+        &router,
+        Method::DELETE,
+        &format!("{uri}?confirm=api-made"),
+        Some(&admin_token),
+        None,
+    )
+    .await;
     assert_eq!(status, StatusCode::NO_CONTENT);
     let (status, body) = call(&router, Method::GET, &uri, Some(&admin_token), None).await;
-    assert_eq!((status, body["code"].as_str()), (StatusCode::NOT_FOUND, Some("cluster.not_found")));
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (StatusCode::NOT_FOUND, Some("cluster.not_found"))
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -151,13 +260,30 @@ async fn tokens_are_managed_through_the_api_and_stop_working_when_revoked() {
     let alice = user(&db, "alice", false).await;
     let first = token_for(&db, &alice).await;
     let router = router(&db);
-    let (status, created) = call(&router, Method::POST, "/api/v1/tokens", Some(&first), Some(json!({"name": "second"}))).await;
+    let (status, created) = call(
+        &router,
+        Method::POST,
+        "/api/v1/tokens",
+        Some(&first),
+        Some(json!({"name": "second"})),
+    )
+    .await;
     assert_eq!(status, StatusCode::CREATED, "{created}");
     let second = created["token"].as_str().expect("token").to_string();
     let (status, listed) = call(&router, Method::GET, "/api/v1/tokens", Some(&second), None).await;
-    assert_eq!((status, listed.as_array().map(Vec::len)), (StatusCode::OK, Some(2)));
+    assert_eq!(
+        (status, listed.as_array().map(Vec::len)),
+        (StatusCode::OK, Some(2))
+    );
     let id = created["info"]["id"].as_str().expect("id");
-    let (status, revoked) = call(&router, Method::DELETE, &format!("/api/v1/tokens/{id}"), Some(&first), None).await;
+    let (status, revoked) = call(
+        &router,
+        Method::DELETE,
+        &format!("/api/v1/tokens/{id}"),
+        Some(&first),
+        None,
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
     assert!(revoked["revoked_at"].is_string());
     let (status, _) = call(&router, Method::GET, "/api/v1/tokens", Some(&second), None).await;
@@ -168,7 +294,11 @@ async fn tokens_are_managed_through_the_api_and_stop_working_when_revoked() {
 fn the_openapi_document_describes_every_route() {
     let (_, doc) = super::router::<AppState>().split_for_parts();
     let json: Value = serde_json::from_str(&doc.to_json().expect("json")).expect("parse");
-    assert!(json["openapi"].as_str().is_some_and(|v| v.starts_with("3.")));
+    assert!(
+        json["openapi"]
+            .as_str()
+            .is_some_and(|v| v.starts_with("3."))
+    );
     for path in [
         "/api/v1/k8s/cluster",
         "/api/v1/k8s/cluster/test",
@@ -180,13 +310,25 @@ fn the_openapi_document_describes_every_route() {
     ] {
         assert!(json["paths"][path].is_object(), "{path} missing");
     }
-    for schema in ["ClusterInfo", "NewCluster", "ClusterSource", "ErrorBody", "CreatedApiToken"] {
-        assert!(json["components"]["schemas"][schema].is_object(), "{schema} missing");
+    for schema in [
+        "ClusterInfo",
+        "NewCluster",
+        "ClusterSource",
+        "ErrorBody",
+        "CreatedApiToken",
+    ] {
+        assert!(
+            json["components"]["schemas"][schema].is_object(),
+            "{schema} missing"
+        );
     }
     // Every $ref points at a schema that exists.
     let text = json.to_string();
     for part in text.split("\"$ref\":\"#/components/schemas/").skip(1) {
         let name = part.split('"').next().unwrap_or_default();
-        assert!(json["components"]["schemas"][name].is_object(), "dangling $ref {name}");
+        assert!(
+            json["components"]["schemas"][name].is_object(),
+            "dangling $ref {name}"
+        );
     }
 }

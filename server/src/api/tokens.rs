@@ -15,7 +15,10 @@ use axum::Json;
 /// The caller's tokens, newest first (never the tokens themselves).
 #[utoipa::path(get, path = "/api/v1/tokens", tag = "tokens",
     responses((status = 200, body = Vec<ApiTokenInfo>), (status = 401, body = ErrorBody)))]
-pub async fn list(State(app): State<AppState>, caller: Caller) -> ApiResult<Json<Vec<ApiTokenInfo>>> {
+pub async fn list(
+    State(app): State<AppState>,
+    caller: Caller,
+) -> ApiResult<Json<Vec<ApiTokenInfo>>> {
     Ok(Json(service::list(&app.db, &caller.user).await?))
 }
 
@@ -35,6 +38,12 @@ pub async fn create(
 #[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "tokens",
     params(("id" = String, Path, description = "Token id (UUID)")),
     responses((status = 200, body = ApiTokenInfo), (status = 404, body = ErrorBody)))]
-pub async fn revoke(State(app): State<AppState>, caller: Caller, Path(id): Path<String>) -> ApiResult<Json<ApiTokenInfo>> {
-    Ok(Json(service::revoke(&app.db, &caller.user, &caller.client, &id).await?))
+pub async fn revoke(
+    State(app): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> ApiResult<Json<ApiTokenInfo>> {
+    Ok(Json(
+        service::revoke(&app.db, &caller.user, &caller.client, &id).await?,
+    ))
 }
