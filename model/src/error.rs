@@ -70,7 +70,12 @@ pub struct AppError {
 
 impl AppError {
     pub fn new(kind: ErrorKind, code: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { kind, code: code.into(), message: message.into(), fields: Vec::new() }
+        Self {
+            kind,
+            code: code.into(),
+            message: message.into(),
+            fields: Vec::new(),
+        }
     }
 
     /// A validation error on one field.
@@ -80,12 +85,19 @@ impl AppError {
             kind: ErrorKind::Invalid,
             code: "invalid".into(),
             message: message.clone(),
-            fields: vec![FieldError { field: field.into(), message }],
+            fields: vec![FieldError {
+                field: field.into(),
+                message,
+            }],
         }
     }
 
     pub fn unauthenticated() -> Self {
-        Self::new(ErrorKind::Unauthenticated, "auth.required", "You are not signed in, or your session expired. Sign in again.")
+        Self::new(
+            ErrorKind::Unauthenticated,
+            "auth.required",
+            "You are not signed in, or your session expired. Sign in again.",
+        )
     }
 
     pub fn forbidden(message: impl Into<String>) -> Self {
@@ -102,7 +114,10 @@ impl AppError {
 
     /// The message of the error on `field`, if there is one.
     pub fn field_message(&self, field: &str) -> Option<&str> {
-        self.fields.iter().find(|f| f.field == field).map(|f| f.message.as_str())
+        self.fields
+            .iter()
+            .find(|f| f.field == field)
+            .map(|f| f.message.as_str())
     }
 }
 
@@ -117,9 +132,11 @@ impl FromServerFnError for AppError {
                 "network",
                 "The server could not be reached. Check your connection and try again.",
             ),
-            ServerFnErrorErr::Args(msg) | ServerFnErrorErr::MissingArg(msg) => {
-                AppError::new(ErrorKind::Invalid, "invalid", format!("The request was malformed: {msg}"))
-            }
+            ServerFnErrorErr::Args(msg) | ServerFnErrorErr::MissingArg(msg) => AppError::new(
+                ErrorKind::Invalid,
+                "invalid",
+                format!("The request was malformed: {msg}"),
+            ),
             _ => AppError::internal(),
         }
     }

@@ -17,7 +17,13 @@ use leptos::server_fn::ServerFn;
 use model::{AppError, ErrorKind};
 
 /// Paths served to anyone, exactly.
-const PUBLIC_EXACT: [&str; 5] = ["/login", "/healthz", "/readyz", "/favicon.ico", "/favicon.svg"];
+const PUBLIC_EXACT: [&str; 5] = [
+    "/login",
+    "/healthz",
+    "/readyz",
+    "/favicon.ico",
+    "/favicon.svg",
+];
 /// The API's description and its browsable page, readable without signing in (no secrets).
 const PUBLIC_API_DOCS: [&str; 2] = ["/api/openapi.json", "/api/docs"];
 /// Paths where a personal API token (`Authorization: Bearer`) is accepted instead of a session.

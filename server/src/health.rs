@@ -15,10 +15,16 @@ pub async fn healthz() -> &'static str {
 pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
     match backend::db::pending_migrations(&state.db).await {
         Ok(false) => (StatusCode::OK, "ok".to_owned()),
-        Ok(true) => (StatusCode::SERVICE_UNAVAILABLE, "database migrations are pending".to_owned()),
+        Ok(true) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "database migrations are pending".to_owned(),
+        ),
         Err(err) => {
             tracing::warn!(error = %err, "readiness check failed");
-            (StatusCode::SERVICE_UNAVAILABLE, "database unreachable".to_owned())
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "database unreachable".to_owned(),
+            )
         }
     }
 }

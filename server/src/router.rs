@@ -40,8 +40,13 @@ pub fn build(state: RouterState) -> Router {
             move || app::shell(leptos.clone()),
         )
         .route("/metrics", get(health::metrics))
-        .fallback(leptos_axum::file_and_error_handler::<RouterState, _>(app::shell))
-        .layer(middleware::from_fn_with_state(state.app.clone(), auth_layer::require_session));
+        .fallback(leptos_axum::file_and_error_handler::<RouterState, _>(
+            app::shell,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.app.clone(),
+            auth_layer::require_session,
+        ));
 
     Router::new()
         .route("/healthz", get(health::healthz))

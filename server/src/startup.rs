@@ -7,8 +7,8 @@ use std::time::Instant;
 use backend::AppState;
 use backend::config::Config;
 use backend::db::embedded::EmbeddedPostgres;
-use leptos::prelude::LeptosOptions;
 use leptos::config::get_configuration;
+use leptos::prelude::LeptosOptions;
 
 use crate::config::Args;
 use crate::observability;
@@ -57,9 +57,12 @@ pub async fn run(args: Args) -> Result<(), StartupError> {
     let data_dir = prepare_data_dir(&args.data_dir)?;
 
     // Bind first: a taken port should fail before anything slow starts.
-    let listener = tokio::net::TcpListener::bind(args.addr).await.map_err(|e| {
-        StartupError::Listen { addr: args.addr, reason: e.kind().to_string() }
-    })?;
+    let listener = tokio::net::TcpListener::bind(args.addr)
+        .await
+        .map_err(|e| StartupError::Listen {
+            addr: args.addr,
+            reason: e.kind().to_string(),
+        })?;
 
     let mut embedded = None;
     let database_url = match &args.database_url {
@@ -74,9 +77,21 @@ pub async fn run(args: Args) -> Result<(), StartupError> {
         }
     };
 
-    let sandbox = if args.sandbox { Some(start_sandbox(&args, &data_dir).await?) } else { None };
+    let sandbox = if args.sandbox {
+        Some(start_sandbox(&args, &data_dir).await?)
+    } else {
+        None
+    };
 
-    let result = serve(args, data_dir, database_url, listener, started, sandbox.as_ref()).await;
+    let result = serve(
+        args,
+        data_dir,
+        database_url,
+        listener,
+        started,
+        sandbox.as_ref(),
+    )
+    .await;
     if let Some(sandbox) = sandbox {
         sandbox.shutdown().await;
     }
@@ -115,22 +130,41 @@ async fn serve(
             .await
             .map_err(|e| StartupError::DefaultCluster(e.to_string()))?;
     }
-    let health_checker =
-        backend::clusters::health::spawn(clusters.clone(), backend::clusters::health::CHECK_INTERVAL);
+    let health_checker = backend::clusters::health::spawn(
+        clusters.clone(),
+        backend::clusters::health::CHECK_INTERVAL,
+    );
 
-    let config = Config { data_dir, secure_cookies: args.secure_cookies };
-    let app = AppState { db, config: Arc::new(config), clusters };
+    let config = Config {
+        data_dir,
+        secure_cookies: args.secure_cookies,
+    };
+    let app = AppState {
+        db,
+        config: Arc::new(config),
+        clusters,
+    };
     let leptos = leptos_options(args.addr)?;
     let metrics = observability::init_metrics().map_err(StartupError::Metrics)?;
-    let router = router::build(RouterState { app: app.clone(), leptos, metrics });
+    let router = router::build(RouterState {
+        app: app.clone(),
+        leptos,
+        metrics,
+    });
 
     let url = format!("http://{}", args.addr);
     println!();
     println!("  Capstan is running at {url}");
     match (&generated_password, &args.admin_password) {
-        (Some(password), _) => println!("  First login: user `admin`, password `{password}` (shown once; change it after signing in)"),
-        (None, Some(_)) => println!("  Login: user `admin` with the password from CAPSTAN_ADMIN_PASSWORD"),
-        (None, None) => println!("  Login with your existing account (the first admin was created on an earlier start)"),
+        (Some(password), _) => println!(
+            "  First login: user `admin`, password `{password}` (shown once; change it after signing in)"
+        ),
+        (None, Some(_)) => {
+            println!("  Login: user `admin` with the password from CAPSTAN_ADMIN_PASSWORD")
+        }
+        (None, None) => println!(
+            "  Login with your existing account (the first admin was created on an earlier start)"
+        ),
     }
     if let Some(sandbox) = sandbox {
         println!(
@@ -139,14 +173,20 @@ async fn serve(
             sandbox_kubeconfig_path(&app.config.data_dir).display()
         );
     }
-    println!("  Started in {} ms. Press Ctrl-C to stop.", started.elapsed().as_millis());
+    println!(
+        "  Started in {} ms. Press Ctrl-C to stop.",
+        started.elapsed().as_millis()
+    );
     println!();
     tracing::info!(%url, startup_ms = started.elapsed().as_millis() as u64, "capstan ready");
 
-    let served = axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(|e| StartupError::Serve(e.to_string()));
+    let served = axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .map_err(|e| StartupError::Serve(e.to_string()));
     health_checker.abort();
     served?;
     tracing::info!("capstan stopped");
@@ -172,11 +212,16 @@ async fn start_sandbox(
         kubeconfig_path: Some(path),
         ..sandbox::SandboxConfig::default()
     };
-    sandbox::start(config).await.map_err(|e| StartupError::Sandbox(e.to_string()))
+    sandbox::start(config)
+        .await
+        .map_err(|e| StartupError::Sandbox(e.to_string()))
 }
 
 fn prepare_data_dir(path: &std::path::Path) -> Result<std::path::PathBuf, StartupError> {
-    let err = |reason: String| StartupError::DataDir { path: path.display().to_string(), reason };
+    let err = |reason: String| StartupError::DataDir {
+        path: path.display().to_string(),
+        reason,
+    };
     std::fs::create_dir_all(path).map_err(|e| err(e.to_string()))?;
     std::fs::canonicalize(path).map_err(|e| err(e.to_string()))
 }

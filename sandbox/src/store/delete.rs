@@ -11,7 +11,8 @@ use serde_json::{Value, json};
 
 use super::graceful;
 use super::meta::{self, metadata_mut};
-use super::watch::{EventType, WatchEvent};
+use super::stored::Stored;
+use super::watch::{Change, EventType};
 use super::{GroupResource, ObjectRef, State, Store};
 use crate::error::SandboxError;
 
@@ -208,14 +209,16 @@ impl State {
         let old = table.objects.remove(&(ns.to_string(), name.to_string()))?;
         self.rv += 1;
         let rv = self.rv;
+        let old = old.value();
         let mut last = (*old).clone();
         meta::set_resource_version(&mut last, rv);
         let last = Arc::new(last);
+        let stored = Stored::new(&last, &mut self.labels);
         if let Some(table) = self.tables.get_mut(key) {
-            table.events.publish(WatchEvent {
+            table.events.publish(Change {
                 event_type: EventType::Deleted,
                 object: last.clone(),
-                resource_version: rv,
+                stored: &stored,
                 previous: None,
             });
         }

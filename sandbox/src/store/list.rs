@@ -10,8 +10,10 @@ use std::sync::Arc;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use bytes::Bytes;
 use serde_json::{Value, json};
 
+use super::stored::Stored;
 use super::{GroupResource, ObjectKey, Store, Table};
 use crate::error::SandboxError;
 use crate::selectors::{FieldSelector, LabelSelector};
@@ -31,11 +33,11 @@ pub struct ListQuery {
     pub continue_token: Option<String>,
 }
 
-/// One page of a list.
+/// One page of a list: parsed objects, or their JSON bytes for the REST API (see [`Store::list_json`]).
 #[derive(Debug, Clone)]
-pub struct ListPage {
+pub struct ListPage<T = Arc<Value>> {
     /// The objects, ordered by namespace then name.
-    pub items: Vec<Arc<Value>>,
+    pub items: Vec<T>,
     /// `metadata.resourceVersion` of the list.
     pub resource_version: u64,
     /// `metadata.continue`, when more items remain.
@@ -48,7 +50,7 @@ pub struct ListPage {
 pub(crate) fn scan<'a>(
     table: &'a Table,
     namespace: Option<&'a str>,
-) -> Box<dyn Iterator<Item = (&'a ObjectKey, &'a Arc<Value>)> + 'a> {
+) -> Box<dyn Iterator<Item = (&'a ObjectKey, &'a Stored)> + 'a> {
     scan_from(table, namespace, Bound::Unbounded)
 }
 
@@ -56,7 +58,7 @@ fn scan_from<'a>(
     table: &'a Table,
     namespace: Option<&'a str>,
     after: Bound<ObjectKey>,
-) -> Box<dyn Iterator<Item = (&'a ObjectKey, &'a Arc<Value>)> + 'a> {
+) -> Box<dyn Iterator<Item = (&'a ObjectKey, &'a Stored)> + 'a> {
     match namespace {
         Some(ns) => {
             let start = match after {
@@ -103,6 +105,25 @@ fn decode_token(token: &str) -> Result<(u64, ObjectKey), SandboxError> {
 impl Store {
     /// A page of objects matching the query. Unknown types give 404.
     pub fn list_page(&self, key: &GroupResource, q: &ListQuery) -> Result<ListPage, SandboxError> {
+        self.page(key, q, Stored::value)
+    }
+
+    /// Like [`Store::list_page`] but each item is the object's JSON as stored: a list response can
+    /// copy it straight into the body without building a tree.
+    pub fn list_json(
+        &self,
+        key: &GroupResource,
+        q: &ListQuery,
+    ) -> Result<ListPage<Bytes>, SandboxError> {
+        self.page(key, q, |o| o.json().clone())
+    }
+
+    fn page<T>(
+        &self,
+        key: &GroupResource,
+        q: &ListQuery,
+        item: impl Fn(&Stored) -> T,
+    ) -> Result<ListPage<T>, SandboxError> {
         let st = self.read();
         let table = st
             .tables
@@ -124,8 +145,8 @@ impl Store {
             let items = table
                 .objects
                 .get(&(ns.to_string(), name.to_string()))
-                .filter(|o| q.labels.matches(o) && q.fields.matches(o))
-                .cloned()
+                .filter(|o| o.matches(&(ns.to_string(), name.to_string()), &q.labels, &q.fields))
+                .map(&item)
                 .into_iter()
                 .collect();
             return Ok(ListPage {
@@ -137,7 +158,7 @@ impl Store {
         }
 
         let matching =
-            scan_from(table, ns, after).filter(|(_, o)| q.labels.matches(o) && q.fields.matches(o));
+            scan_from(table, ns, after).filter(|(k, o)| o.matches(k, &q.labels, &q.fields));
         let mut items = Vec::new();
         let mut last_key = None;
         let mut more_after = false;
@@ -146,7 +167,7 @@ impl Store {
                 more_after = true;
                 break;
             }
-            items.push(o.clone());
+            items.push(item(o));
             last_key = Some(k.clone());
         }
         let (continue_token, remaining_item_count) = match (more_after, last_key) {

@@ -1,8 +1,10 @@
 //! The in-memory object store: the sandbox's etcd plus the generic parts of its registry.
 //!
 //! # Model
-//! Objects are `serde_json::Value`s in wire form (`apiVersion`, `kind`, `metadata`, …), held behind `Arc`
-//! so lists, watches and tables share them without copying. Each resource type ([`ResourceType`], keyed by
+//! Objects are `serde_json::Value`s in wire form (`apiVersion`, `kind`, `metadata`, …) at the API, but
+//! kept as their JSON bytes with a small index beside them (labels, nodeName, phase, owners; see
+//! `stored.rs`): a tree costs ten times its bytes, which at 150 000 pods is gigabytes. Reads parse
+//! (`get`, `list`), lists over the REST API copy the bytes unparsed. Each resource type ([`ResourceType`], keyed by
 //! [`GroupResource`]) has its own `BTreeMap` ordered by `(namespace, name)` — the same order as the API
 //! server's etcd keys — which makes namespace scans and `limit`/`continue` paging range queries.
 //!
@@ -30,6 +32,7 @@ mod delete;
 mod graceful;
 mod list;
 mod meta;
+mod stored;
 mod types;
 mod watch;
 mod write;
@@ -50,6 +53,7 @@ pub use write::WriteOptions;
 
 use crate::error::SandboxError;
 use crate::selectors::LabelSelector;
+use stored::{LabelPool, Stored};
 use watch::EventLog;
 
 /// `(namespace, name)`; the namespace is empty for cluster-scoped objects.
@@ -69,7 +73,7 @@ pub struct ObjectRef {
 /// All objects of one resource type plus its event log.
 #[derive(Debug)]
 pub(crate) struct Table {
-    pub(crate) objects: BTreeMap<ObjectKey, Arc<Value>>,
+    pub(crate) objects: BTreeMap<ObjectKey, Stored>,
     pub(crate) events: EventLog,
 }
 
@@ -85,6 +89,8 @@ pub(crate) struct State {
     pub(crate) uids: HashMap<String, ObjectRef>,
     /// Notifies discovery caches when types are added or removed (CRDs).
     pub(crate) types_changed: u64,
+    /// Label maps shared between stored objects.
+    pub(crate) labels: LabelPool,
 }
 
 /// The shared, cheaply clonable handle to the object store.
@@ -218,7 +224,7 @@ impl Store {
         table
             .objects
             .get(&(namespace.unwrap_or_default().to_string(), name.to_string()))
-            .cloned()
+            .map(Stored::value)
             .ok_or_else(|| SandboxError::not_found(key.to_string(), name))
     }
 
@@ -234,9 +240,10 @@ impl Store {
         let Some(table) = st.tables.get(key) else {
             return Vec::new();
         };
+        let no_fields = crate::selectors::FieldSelector::default();
         list::scan(table, namespace)
-            .filter(|(_, o)| selector.matches(o))
-            .map(|(_, o)| o.clone())
+            .filter(|(k, o)| o.matches(k, selector, &no_fields))
+            .map(|(_, o)| o.value())
             .collect()
     }
 
@@ -302,8 +309,8 @@ impl Store {
                 .map(|(_, o)| {
                     Arc::new(WatchEvent {
                         event_type: EventType::Added,
-                        object: o.clone(),
-                        resource_version: meta::resource_version_of(o),
+                        object: o.value(),
+                        resource_version: o.resource_version(),
                         previous: None,
                     })
                 })

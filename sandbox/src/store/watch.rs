@@ -7,8 +7,11 @@
 use std::collections::VecDeque;
 use std::sync::Arc;
 
+use bytes::Bytes;
 use serde_json::Value;
 use tokio::sync::broadcast;
+
+use super::stored::Stored;
 
 /// How many past events each resource type keeps for `watch?resourceVersion=` replays. Older versions get
 /// 410 Gone and the client lists again, exactly as with etcd compaction.
@@ -75,10 +78,40 @@ pub struct Subscription {
     pub start_version: u64,
 }
 
+/// A change as the history keeps it: JSON bytes shared with the stored object, parsed only on replay, so
+/// 20 000 remembered pod events cost their bytes rather than 20 000 trees.
+#[derive(Debug)]
+struct Remembered {
+    event_type: EventType,
+    object: Bytes,
+    previous: Option<Bytes>,
+    resource_version: u64,
+}
+
+impl Remembered {
+    fn event(&self) -> Arc<WatchEvent> {
+        let parse = |b: &Bytes| Arc::new(serde_json::from_slice(b).unwrap_or(Value::Null));
+        Arc::new(WatchEvent {
+            event_type: self.event_type,
+            object: parse(&self.object),
+            resource_version: self.resource_version,
+            previous: self.previous.as_ref().map(parse),
+        })
+    }
+}
+
+/// One write, as the store hands it to [`EventLog::publish`].
+pub(crate) struct Change<'a> {
+    pub(crate) event_type: EventType,
+    pub(crate) object: Arc<Value>,
+    pub(crate) stored: &'a Stored,
+    pub(crate) previous: Option<&'a Stored>,
+}
+
 /// Per-type event history plus the live channel.
 #[derive(Debug)]
 pub(crate) struct EventLog {
-    history: VecDeque<Arc<WatchEvent>>,
+    history: VecDeque<Remembered>,
     /// Every event with a resourceVersion above `floor` is still in `history`.
     floor: u64,
     tx: broadcast::Sender<Arc<WatchEvent>>,
@@ -94,16 +127,28 @@ impl EventLog {
         }
     }
 
-    pub(crate) fn publish(&mut self, event: WatchEvent) {
-        let event = Arc::new(event);
+    pub(crate) fn publish(&mut self, change: Change<'_>) {
+        let resource_version = change.stored.resource_version();
         if self.history.len() >= HISTORY_PER_TYPE
             && let Some(old) = self.history.pop_front()
         {
             self.floor = old.resource_version;
         }
-        self.history.push_back(event.clone());
-        // No receivers is the normal case when nobody watches this type.
-        let _ = self.tx.send(event);
+        self.history.push_back(Remembered {
+            event_type: change.event_type,
+            object: change.stored.json().clone(),
+            previous: change.previous.map(|p| p.json().clone()),
+            resource_version,
+        });
+        // Nobody watching this type is the normal case: then nothing is parsed for the live event.
+        if self.tx.receiver_count() > 0 {
+            let _ = self.tx.send(Arc::new(WatchEvent {
+                event_type: change.event_type,
+                object: change.object,
+                resource_version,
+                previous: change.previous.map(Stored::value),
+            }));
+        }
     }
 
     /// Forgets every event up to `rv` (etcd compaction): older watches get 410 Gone.
@@ -124,28 +169,29 @@ impl EventLog {
         let start = self
             .history
             .partition_point(|e| e.resource_version <= since);
-        Some(self.history.range(start..).cloned().collect())
+        Some(self.history.range(start..).map(Remembered::event).collect())
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use serde_json::json;
 
-    fn event(rv: u64) -> WatchEvent {
-        WatchEvent {
-            event_type: EventType::Added,
-            object: Arc::new(Value::Null),
-            resource_version: rv,
-            previous: None,
-        }
-    }
+    use super::super::stored::LabelPool;
+    use super::*;
 
     #[test]
     fn replay_returns_only_newer_events_and_gone_below_the_floor() {
         let mut log = EventLog::new(10);
+        let mut pool = LabelPool::default();
         for rv in 11..=15 {
-            log.publish(event(rv));
+            let object = Arc::new(json!({"metadata": {"resourceVersion": rv.to_string()}}));
+            log.publish(Change {
+                event_type: EventType::Added,
+                stored: &Stored::new(&object, &mut pool),
+                object,
+                previous: None,
+            });
         }
         let newer: Vec<u64> = log
             .since(13)

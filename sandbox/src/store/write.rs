@@ -6,7 +6,8 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use super::meta::{self, metadata_mut};
-use super::watch::{EventType, WatchEvent};
+use super::stored::Stored;
+use super::watch::{Change, EventType};
 use super::{GroupResource, ObjectKey, ObjectRef, State, Store};
 use crate::error::SandboxError;
 
@@ -98,8 +99,9 @@ impl Store {
         f(&mut obj)?;
         // The closure cannot cause a conflict: pin the version it started from.
         let rv = st
-            .get_locked(key, namespace.unwrap_or_default(), name)
-            .map(|o| meta::resource_version_of(&o))?;
+            .stored(key, namespace.unwrap_or_default(), name)
+            .map(Stored::resource_version)
+            .ok_or_else(|| SandboxError::not_found(key.to_string(), name))?;
         meta::set_resource_version(&mut obj, rv);
         st.update(key, obj, opts, UpdateScope::Everything)
     }
@@ -112,11 +114,15 @@ impl State {
         ns: &str,
         name: &str,
     ) -> Result<Arc<Value>, SandboxError> {
+        self.stored(key, ns, name)
+            .map(Stored::value)
+            .ok_or_else(|| SandboxError::not_found(key.to_string(), name))
+    }
+
+    pub(crate) fn stored(&self, key: &GroupResource, ns: &str, name: &str) -> Option<&Stored> {
         self.tables
             .get(key)
             .and_then(|t| t.objects.get(&(ns.to_string(), name.to_string())))
-            .cloned()
-            .ok_or_else(|| SandboxError::not_found(key.to_string(), name))
     }
 
     pub(crate) fn next_rv(&mut self) -> u64 {
@@ -130,33 +136,37 @@ impl State {
             meta::namespace_of(&obj).to_string(),
             meta::name_of(&obj).to_string(),
         );
-        let rv = meta::resource_version_of(&obj);
+        let stored = Stored::new(&obj, &mut self.labels);
         let Some(table) = self.tables.get_mut(key) else {
             return;
         };
-        let old = table.objects.insert(okey.clone(), obj.clone());
-        table.events.publish(WatchEvent {
+        let uid = meta::uid_of(&obj).to_string();
+        let old = table.objects.insert(okey.clone(), stored.clone());
+        table.events.publish(Change {
             event_type,
-            object: obj.clone(),
-            resource_version: rv,
-            previous: old.clone(),
+            object: obj,
+            stored: &stored,
+            previous: old.as_ref(),
         });
         let oref = ObjectRef {
             resource: key.clone(),
             namespace: okey.0,
             name: okey.1,
         };
-        self.uids
-            .insert(meta::uid_of(&obj).to_string(), oref.clone());
-        if let Some(old) = old {
-            for uid in meta::owner_uids(&old) {
-                if let Some(deps) = self.dependents.get_mut(&uid) {
-                    deps.remove(&oref);
+        self.uids.insert(uid, oref.clone());
+        for uid in old.iter().flat_map(Stored::owners) {
+            if let Some(deps) = self.dependents.get_mut(uid) {
+                deps.remove(&oref);
+                if deps.is_empty() {
+                    self.dependents.remove(uid);
                 }
             }
         }
-        for uid in meta::owner_uids(&obj) {
-            self.dependents.entry(uid).or_default().insert(oref.clone());
+        for uid in stored.owners() {
+            self.dependents
+                .entry(uid.to_string())
+                .or_default()
+                .insert(oref.clone());
         }
     }
 
