@@ -4,6 +4,9 @@ CAPSTAN_CACHE="${CAPSTAN_CACHE:-$HOME/.cache/capstan}"
 export CAPSTAN_CACHE
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$CAPSTAN_CACHE/target}"
 export PATH="$CAPSTAN_CACHE/tools/bin:$HOME/.cargo/bin:$PATH"
+# Incremental caches grow without bound across fresh clones and CI runs; full rebuilds of our
+# own crates are quick enough.
+export CARGO_INCREMENTAL=0
 export npm_config_cache="${npm_config_cache:-$CAPSTAN_CACHE/npm}"
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 # The site (WASM, JS, CSS) cargo-leptos writes and the server serves.
