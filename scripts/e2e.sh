@@ -7,10 +7,14 @@ cd "$ROOT"
 source scripts/env.sh
 PORT="${CAPSTAN_E2E_PORT:-3217}"
 DATA="$(mktemp -d "${TMPDIR:-/tmp}/capstan-e2e.XXXXXX")"
+# mktemp makes it 0700; the embedded PostgreSQL runs as an unprivileged user and must reach it.
+chmod 0755 "$DATA"
 LOG="$DATA/server.log"
 export CAPSTAN_ADMIN_PASSWORD="e2e-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 export CAPSTAN_ADMIN_USER=admin
 export CAPSTAN_URL="http://127.0.0.1:$PORT"
+# The embedded sandbox's kubeconfig, which the cluster stories import as a second cluster.
+export CAPSTAN_E2E_SANDBOX_KUBECONFIG="$DATA/sandbox/kubeconfig"
 LEPTOS_ENV=PROD "$CARGO_TARGET_DIR/release/capstan" --addr "127.0.0.1:$PORT" --data-dir "$DATA" >"$LOG" 2>&1 &
 SERVER=$!
 cleanup() { kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true; rm -rf "$DATA"; }

@@ -13,3 +13,5 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 export LEPTOS_SITE_ROOT="${LEPTOS_SITE_ROOT:-$CARGO_TARGET_DIR/site}"
 export LEPTOS_OUTPUT_NAME=capstan
 export LEPTOS_SITE_PKG_DIR=pkg
+# wasm-opt keeps the 3.7 MB name section unless told to strip it (it halves the gzip size).
+export LEPTOS_WASM_OPT_FEATURES="-Oz,--enable-bulk-memory,--enable-nontrapping-float-to-int,--strip-debug,--strip-producers"

@@ -14,7 +14,7 @@ pub mod preferences;
 pub mod session;
 
 use leptos::prelude::*;
-use leptos_meta::{Html, Link, Meta, MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_meta::{Html, MetaTags, Title, provide_meta_context};
 use leptos_router::components::{Outlet, ParentRoute, Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
@@ -22,6 +22,9 @@ use components::menu::install_menu_dismissal;
 use components::shell::AppShell;
 use components::theme_switch::ThemeChoice;
 use i18n::I18n;
+use pages::clusters::{
+    list::ClusterListPage, overview::ClusterOverviewPage, tokens::ApiTokensPage,
+};
 use pages::{home::HomePage, login::LoginPage, not_found::NotFound};
 
 /// The HTML document around every page, rendered on the server only. `<html>` carries no
@@ -34,6 +37,12 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                // Static head tags live here, rendered once on the server: leptos_meta's
+                // `Stylesheet`/`Link` fail to hydrate in release builds (without
+                // `erase_components`) and nothing about them is reactive.
+                <meta name="color-scheme" content="light dark"/>
+                <link rel="stylesheet" id="leptos" href="/pkg/capstan.css"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
                 <MetaTags/>
@@ -63,9 +72,6 @@ pub fn App() -> impl IntoView {
 
     view! {
         <Html {..} lang=move || i18n.lang().html_lang() data-theme=move || theme.get().code()/>
-        <Stylesheet id="leptos" href="/pkg/capstan.css"/>
-        <Link rel="icon" href="/favicon.svg" type_="image/svg+xml"/>
-        <Meta name="color-scheme" content="light dark"/>
         <Title text="Capstan"/>
         <Router>
             <Routes fallback=|| view! { <AppShell><NotFound/></AppShell> }>
@@ -75,6 +81,9 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login") view=LoginPage ssr=SsrMode::PartiallyBlocked/>
                 <ParentRoute path=path!("") view=|| view! { <AppShell><Outlet/></AppShell> } ssr=SsrMode::PartiallyBlocked>
                     <Route path=path!("") view=HomePage/>
+                    <Route path=path!("/clusters") view=ClusterListPage/>
+                    <Route path=path!("/clusters/:id") view=ClusterOverviewPage/>
+                    <Route path=path!("/tokens") view=ApiTokensPage/>
                 </ParentRoute>
             </Routes>
         </Router>

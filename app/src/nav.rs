@@ -5,6 +5,7 @@
 
 use leptos::prelude::*;
 
+use crate::components::cluster_icons::{ClustersIcon, KeyIcon};
 use crate::components::icons::HomeIcon;
 use crate::i18n::Messages;
 
@@ -23,12 +24,31 @@ pub struct NavGroup {
     pub items: &'static [NavItem],
 }
 
-pub static NAV: &[NavGroup] = &[NavGroup {
-    label: |t| t.nav.overview,
-    items: &[NavItem {
-        href: "/",
-        label: |t| t.nav.home,
-        icon: || view! { <HomeIcon/> }.into_any(),
-        id: "home",
-    }],
-}];
+pub static NAV: &[NavGroup] = &[
+    NavGroup {
+        label: |t| t.nav.overview,
+        items: &[NavItem {
+            href: "/",
+            label: |t| t.nav.home,
+            icon: || view! { <HomeIcon/> }.into_any(),
+            id: "home",
+        }],
+    },
+    NavGroup {
+        label: |t| t.nav.clusters,
+        items: &[
+            NavItem {
+                href: "/clusters",
+                label: |t| t.nav.clusters,
+                icon: || view! { <ClustersIcon/> }.into_any(),
+                id: "clusters",
+            },
+            NavItem {
+                href: "/tokens",
+                label: |t| t.nav.api_tokens,
+                icon: || view! { <KeyIcon/> }.into_any(),
+                id: "api-tokens",
+            },
+        ],
+    },
+];

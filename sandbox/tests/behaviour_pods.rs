@@ -369,3 +369,31 @@ async fn deleting_a_running_pod_is_graceful_unless_grace_is_zero() {
         .expect("delete now");
     assert!(pods.get_opt("forced").await.expect("get").is_none());
 }
+
+#[tokio::test]
+async fn a_second_delete_with_a_shorter_grace_period_stops_the_pod_sooner() {
+    use kube::api::DeleteParams;
+
+    let cluster = start().await;
+    let pods: Api<Pod> = Api::namespaced(cluster.client.clone(), "default");
+    // A shell running `sleep` ignores SIGTERM, so it stops only at the end of its grace period.
+    let stubborn = pod("stubborn", "busybox:1.36", &["sh", "-c", "sleep 3600"]);
+    pods.create(&PostParams::default(), &stubborn)
+        .await
+        .expect("create pod");
+    running(&pods, "stubborn").await;
+    pods.delete("stubborn", &DeleteParams::default().grace_period(600))
+        .await
+        .expect("delete with a long grace period");
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(pods.get_opt("stubborn").await.expect("get").is_some());
+    pods.delete("stubborn", &DeleteParams::default().grace_period(1))
+        .await
+        .expect("delete again, sooner");
+    wait_for(
+        "kubelet removes the pod at the shorter deadline",
+        SETTLE,
+        || async { pods.get_opt("stubborn").await.ok()?.is_none().then_some(()) },
+    )
+    .await;
+}

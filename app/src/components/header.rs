@@ -1,8 +1,9 @@
-//! The top bar: menu button (phone), product name, a slot for the cluster switcher, and the
+//! The top bar: menu button (phone), product name, the cluster switcher, and the
 //! language, theme and account menus.
 
 use leptos::prelude::*;
 
+use super::cluster_switcher::ClusterSwitcher;
 use super::icons::{Logo, MenuIcon};
 use super::language_switch::LanguageSwitch;
 use super::shell::Drawer;
@@ -28,8 +29,9 @@ pub fn Header() -> impl IntoView {
                 <MenuIcon/>
             </button>
             <Brand/>
-            // The cluster switcher (a later issue) goes here, between the brand and the menus.
-            <div class="header-context" data-testid="cluster-switcher-slot"></div>
+            <div class="header-context" data-testid="cluster-switcher-slot">
+                <ClusterSwitcher/>
+            </div>
             <div class="header-actions">
                 <LanguageSwitch/>
                 <ThemeSwitch/>

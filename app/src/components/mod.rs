@@ -1,5 +1,10 @@
 //! Pieces of the shell shared by every page.
 
+pub mod cluster_badges;
+pub mod cluster_icons;
+pub mod cluster_switcher;
+pub mod current_cluster;
+pub mod env_banner;
 pub mod header;
 pub mod icons;
 pub mod language_switch;

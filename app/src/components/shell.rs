@@ -6,6 +6,8 @@ use leptos_router::hooks::use_location;
 use model::AppError;
 use model::auth::UserInfo;
 
+use super::current_cluster::ClusterDirectory;
+use super::env_banner::EnvBanner;
 use super::header::Header;
 use super::sidebar::Sidebar;
 use crate::i18n::use_i18n;
@@ -49,6 +51,7 @@ pub fn AppShell(children: Children) -> impl IntoView {
         || (),
         |_| current_user(),
     )));
+    ClusterDirectory::provide();
     let drawer = Drawer {
         open: RwSignal::new(false),
     };
@@ -75,6 +78,7 @@ pub fn AppShell(children: Children) -> impl IntoView {
             <Header/>
             <Sidebar/>
             <main id="main-content" class="app-main" tabindex="-1" inert=move || drawer.open.get()>
+                <EnvBanner/>
                 {children()}
             </main>
         </div>

@@ -113,6 +113,12 @@ pub struct Errors {
     pub network: &'static str,
     pub internal: &'static str,
     pub unknown: &'static str,
+    pub cluster_not_found: &'static str,
+    pub cluster_name_taken: &'static str,
+    pub cluster_admin_required: &'static str,
+    pub cluster_confirmation_mismatch: &'static str,
+    pub cluster_unreachable: &'static str,
+    pub kubeconfig_invalid: &'static str,
 }
 
 /// Cluster list, import, overview, settings, switcher and the production banner.

@@ -87,6 +87,12 @@ pub static EN: Messages = Messages {
         network: "The server could not be reached. Check your connection and try again.",
         internal: "Something went wrong on the server. Try again; if it keeps happening, an administrator can find the details in the server log.",
         unknown: "Something went wrong. Try again.",
+        cluster_not_found: "There is no such cluster. It may have been deleted.",
+        cluster_name_taken: "Another cluster already has this name. Choose another.",
+        cluster_admin_required: "Only administrators can do this.",
+        cluster_confirmation_mismatch: "The name you typed does not match the cluster's name.",
+        cluster_unreachable: "The cluster cannot be reached right now.",
+        kubeconfig_invalid: "This kubeconfig cannot be used. Check that it is complete.",
     },
     clusters: Clusters {
         list_title: "Clusters",
@@ -169,7 +175,13 @@ pub static EN: Messages = Messages {
         colour_hint: "Shown on badges and on the production banner.",
         read_only_label: "Read-only",
         read_only_hint: "Capstan refuses every change to this cluster.",
-        import_selected: |n| if n == 1 { "Import 1 cluster".into() } else { format!("Import {n} clusters") },
+        import_selected: |n| {
+            if n == 1 {
+                "Import 1 cluster".into()
+            } else {
+                format!("Import {n} clusters")
+            }
+        },
         save_cluster: "Save cluster",
         saving: "Saving…",
         cancel: "Cancel",

@@ -135,6 +135,14 @@ pub fn error_message(t: &'static Messages, err: &AppError) -> String {
         "invalid" => e.invalid.into(),
         "network" => e.network.into(),
         "internal" => e.internal.into(),
+        "cluster.not_found" => e.cluster_not_found.into(),
+        "cluster.name_taken" => e.cluster_name_taken.into(),
+        "cluster.admin_required" => e.cluster_admin_required.into(),
+        "cluster.confirmation_mismatch" => e.cluster_confirmation_mismatch.into(),
+        "cluster.unreachable" => e.cluster_unreachable.into(),
+        code if code.starts_with("cluster.kubeconfig") && !std::ptr::eq(t, Lang::En.messages()) => {
+            e.kubeconfig_invalid.into()
+        }
         // An unknown code from a newer server: its English message beats a vague one.
         _ if !err.message.is_empty() && std::ptr::eq(t, Lang::En.messages()) => err.message.clone(),
         _ => e.unknown.into(),

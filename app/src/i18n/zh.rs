@@ -85,6 +85,12 @@ pub static ZH: Messages = Messages {
         network: "无法连接到服务器，请检查网络后重试。",
         internal: "服务器出错了。请重试；如果问题持续出现，管理员可以在服务器日志中查看详情。",
         unknown: "出现了问题，请重试。",
+        cluster_not_found: "没有这个集群，它可能已被删除。",
+        cluster_name_taken: "已有同名集群，请换一个名称。",
+        cluster_admin_required: "只有管理员可以执行此操作。",
+        cluster_confirmation_mismatch: "输入的名称与集群名称不一致。",
+        cluster_unreachable: "暂时无法连接到该集群。",
+        kubeconfig_invalid: "无法使用这个 kubeconfig，请检查它是否完整。",
     },
     clusters: Clusters {
         list_title: "集群",

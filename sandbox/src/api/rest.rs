@@ -220,7 +220,6 @@ fn list(ctx: &Ctx) -> Result<Response, SandboxError> {
     Ok(json_response(StatusCode::OK, &body))
 }
 
-/// Serialised straight from the shared objects: a 500-item page is not copied first.
 /// `metadata` of a list response.
 fn list_metadata<T>(page: &ListPage<T>) -> Value {
     let mut meta = json!({"resourceVersion": page.resource_version.to_string()});
@@ -259,6 +258,7 @@ fn list_as_stored(ctx: &Ctx, q: &ListQuery) -> Result<Response, SandboxError> {
     Ok(([(header::CONTENT_TYPE, "application/json")], bytes).into_response())
 }
 
+/// Serialised straight from the shared objects: a 500-item page is not copied first.
 #[derive(serde::Serialize)]
 struct ListBody<'a> {
     kind: String,

@@ -15,8 +15,10 @@
 //! Simulated durations (pulls, back-offs, grace periods) follow [`TIME_SCALE_VAR`].
 
 pub mod controllers;
+pub mod event_ttl;
 pub mod events;
 pub mod exec;
+pub mod heartbeat;
 pub mod kubelet;
 pub mod logs;
 pub mod metrics;
@@ -115,6 +117,8 @@ pub fn spawn_loops(
     vec![
         spawn_until(shutdown, scheduler::Scheduler::new(s()).run()),
         spawn_until(shutdown, kubelet::Kubelet::new(s(), config.timings).run()),
+        spawn_until(shutdown, event_ttl::run(s())),
+        spawn_until(shutdown, heartbeat::run(s())),
         controller(
             shutdown,
             store,

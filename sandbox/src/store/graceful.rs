@@ -35,6 +35,8 @@ pub(super) fn grace_seconds(key: &GroupResource, obj: &Value, opts: &DeleteOptio
                 .and_then(Value::as_i64)
         })
         .unwrap_or(DEFAULT_POD_GRACE_SECONDS);
+    // The API server turns a negative period into 1 s rather than a forced delete: only an explicit 0 forces.
+    let grace = if grace < 0 { 1 } else { grace };
     (grace > 0).then_some(grace)
 }
 
@@ -72,6 +74,10 @@ mod tests {
             Some(2)
         );
         assert_eq!(grace_seconds(&pods(), &bound, &with_grace(Some(0))), None);
+        assert_eq!(
+            grace_seconds(&pods(), &bound, &with_grace(Some(-5))),
+            Some(1)
+        );
         let unbound = json!({"spec": {}});
         assert_eq!(grace_seconds(&pods(), &unbound, &with_grace(None)), None);
         let done = json!({"spec": {"nodeName": "n1"}, "status": {"phase": "Succeeded"}});

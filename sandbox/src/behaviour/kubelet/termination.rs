@@ -54,19 +54,25 @@ impl Kubelet {
     /// A pod got a deletionTimestamp: stop its containers, then remove it once they are down or the grace
     /// period is over.
     pub(super) fn begin_termination(&mut self, pod: &Arc<Value>, key: PodKey, known: bool) {
-        if known
-            && self
-                .tracked
-                .get(&key)
-                .is_some_and(|t| t.remove_at.is_some())
-        {
-            return;
-        }
-        let phase = object::str_at(pod, "/status/phase").unwrap_or("Pending");
         let grace = object::int_at(pod, "/metadata/deletionGracePeriodSeconds")
             .or_else(|| object::int_at(pod, "/spec/terminationGracePeriodSeconds"))
             .unwrap_or(30)
             .max(0) as u64;
+        if known
+            && let Some(tracked) = self.tracked.get_mut(&key)
+            && let Some(at) = tracked.remove_at
+        {
+            // Already stopping. A second delete can only shorten the grace period
+            // (`kubectl delete --grace-period=1` after a long one), so pull the deadline in if it did.
+            let scaled = self.timings.scaled(Duration::from_secs(grace));
+            let deadline = Utc::now() + TimeDelta::from_std(scaled).unwrap_or_default();
+            if deadline < at {
+                tracked.remove_at = Some(deadline);
+                self.wakeups.push(Reverse((deadline, key)));
+            }
+            return;
+        }
+        let phase = object::str_at(pod, "/status/phase").unwrap_or("Pending");
         let containers = object::typed::<Pod>(pod)
             .and_then(|p| p.spec)
             .map(|s| s.containers)
