@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 
 use super::job::is_finished;
 use super::schedule::Schedule;
-use super::{Key, KeyMapper, Reconciler, own_key, owner_key};
+use super::{Key, KeyMapper, Reconciler, delete_owned, own_key, owner_key};
 use crate::behaviour::events::{EventRecorder, EventType};
 use crate::behaviour::object::{self, controller_ref, kinds, owned, parse_time};
 use crate::selectors::LabelSelector;
@@ -117,23 +117,15 @@ impl CronJobController {
                     propagation: Propagation::Background,
                     ..DeleteOptions::default()
                 };
-                if self
-                    .store
-                    .delete(
-                        &kinds::jobs(),
-                        Some(object::namespace(job)),
-                        object::name(job),
-                        &opts,
-                    )
-                    .is_ok()
-                {
-                    self.recorder.record(
-                        cron,
-                        EventType::Normal,
-                        "SuccessfulDelete",
-                        &format!("Deleted job {}", object::name(job)),
-                    );
-                }
+                delete_owned(
+                    &self.store,
+                    &self.recorder,
+                    cron,
+                    &kinds::jobs(),
+                    job,
+                    &opts,
+                    &format!("Deleted job {}", object::name(job)),
+                );
             }
         }
     }

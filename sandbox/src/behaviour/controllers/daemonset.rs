@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 
 use super::pod_template::{pod_from_template, template_hash};
 use super::replicaset::{is_active, is_ready};
-use super::{Key, KeyMapper, Reconciler, own_key, owner_key};
+use super::{Key, KeyMapper, Reconciler, delete_owned, own_key, owner_key};
 use crate::behaviour::events::{EventRecorder, EventType};
 use crate::behaviour::object::{self, kinds, owned};
 use crate::behaviour::scheduler::fit::{NodeFacts, tolerates};
@@ -188,23 +188,15 @@ impl DaemonSetController {
     }
 
     fn delete(&self, ds: &Value, pod: &Value) {
-        if self
-            .store
-            .delete(
-                &kinds::pods(),
-                Some(object::namespace(pod)),
-                object::name(pod),
-                &DeleteOptions::default(),
-            )
-            .is_ok()
-        {
-            self.recorder.record(
-                ds,
-                EventType::Normal,
-                "SuccessfulDelete",
-                &format!("Deleted pod: {}", object::name(pod)),
-            );
-        }
+        delete_owned(
+            &self.store,
+            &self.recorder,
+            ds,
+            &kinds::pods(),
+            pod,
+            &DeleteOptions::default(),
+            &format!("Deleted pod: {}", object::name(pod)),
+        );
     }
 }
 

@@ -23,7 +23,35 @@ use futures::stream::{self, BoxStream};
 use futures::{FutureExt, StreamExt};
 use tokio_stream::wrappers::BroadcastStream;
 
-use crate::store::{GroupResource, Store, WatchEvent};
+use serde_json::Value;
+
+use crate::behaviour::events::{EventRecorder, EventType};
+use crate::behaviour::object;
+use crate::store::{DeleteOptions, GroupResource, Store, WatchEvent};
+
+/// Deletes an object a controller owns and, only when the delete went through, records
+/// `SuccessfulDelete` with `message` on the owner, as kube-controller-manager does.
+pub(crate) fn delete_owned(
+    store: &Store,
+    recorder: &EventRecorder,
+    owner: &Value,
+    resource: &GroupResource,
+    owned: &Value,
+    options: &DeleteOptions,
+    message: &str,
+) {
+    let deleted = store
+        .delete(
+            resource,
+            Some(object::namespace(owned)),
+            object::name(owned),
+            options,
+        )
+        .is_ok();
+    if deleted {
+        recorder.record(owner, EventType::Normal, "SuccessfulDelete", message);
+    }
+}
 
 /// `(namespace, name)` of a primary object.
 pub type Key = (String, String);

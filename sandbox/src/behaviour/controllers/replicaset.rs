@@ -6,7 +6,7 @@ use std::sync::Arc;
 use serde_json::{Value, json};
 
 use super::pod_template::{generate_prefix, pod_from_template};
-use super::{Key, Reconciler, own_key, owner_key};
+use super::{Key, Reconciler, delete_owned, own_key, owner_key};
 use crate::behaviour::events::{EventRecorder, EventType};
 use crate::behaviour::object::{self, kinds, owned};
 use crate::selectors::LabelSelector;
@@ -102,23 +102,15 @@ impl ReplicaSetController {
             let mut victims: Vec<&Arc<Value>> = pods.iter().collect();
             victims.sort_by_key(|p| deletion_rank(p));
             for pod in victims.into_iter().take(have - want) {
-                if self
-                    .store
-                    .delete(
-                        &kinds::pods(),
-                        Some(object::namespace(pod)),
-                        object::name(pod),
-                        &DeleteOptions::default(),
-                    )
-                    .is_ok()
-                {
-                    self.recorder.record(
-                        rs,
-                        EventType::Normal,
-                        "SuccessfulDelete",
-                        &format!("Deleted pod: {}", object::name(pod)),
-                    );
-                }
+                delete_owned(
+                    &self.store,
+                    &self.recorder,
+                    rs,
+                    &kinds::pods(),
+                    pod,
+                    &DeleteOptions::default(),
+                    &format!("Deleted pod: {}", object::name(pod)),
+                );
             }
         }
     }

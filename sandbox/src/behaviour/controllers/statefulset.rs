@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use super::pod_template::{pod_from_template, template_hash};
 use super::replicaset::{is_active, is_ready};
-use super::{Key, KeyMapper, Reconciler, own_key, owner_key};
+use super::{Key, KeyMapper, Reconciler, delete_owned, own_key, owner_key};
 use crate::behaviour::events::{EventRecorder, EventType};
 use crate::behaviour::object::{self, kinds, owned};
 use crate::selectors::LabelSelector;
@@ -94,23 +94,15 @@ impl StatefulSetController {
 
     fn delete_pod(&self, set: &Value, pod: &Value) {
         let (name, pod_name) = (object::name(set), object::name(pod));
-        if self
-            .store
-            .delete(
-                &kinds::pods(),
-                Some(object::namespace(pod)),
-                pod_name,
-                &DeleteOptions::default(),
-            )
-            .is_ok()
-        {
-            self.recorder.record(
-                set,
-                EventType::Normal,
-                "SuccessfulDelete",
-                &format!("delete Pod {pod_name} in StatefulSet {name} successful"),
-            );
-        }
+        delete_owned(
+            &self.store,
+            &self.recorder,
+            set,
+            &kinds::pods(),
+            pod,
+            &DeleteOptions::default(),
+            &format!("delete Pod {pod_name} in StatefulSet {name} successful"),
+        );
     }
 
     /// One step towards the desired pods; returns after any change, as the next event continues.
