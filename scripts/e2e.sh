@@ -15,7 +15,11 @@ export CAPSTAN_ADMIN_USER=admin
 export CAPSTAN_URL="http://127.0.0.1:$PORT"
 # The embedded sandbox's kubeconfig, which the cluster stories import as a second cluster.
 export CAPSTAN_E2E_SANDBOX_KUBECONFIG="$DATA/sandbox/kubeconfig"
-LEPTOS_ENV=PROD "$CARGO_TARGET_DIR/release/capstan" --addr "127.0.0.1:$PORT" --data-dir "$DATA" >"$LOG" 2>&1 &
+# The stories start and stop sandbox clusters of their own with this binary.
+export CAPSTAN_SANDBOX_BIN="$CARGO_TARGET_DIR/release/capstan-sandbox"
+# A short health cycle, so a stopped cluster turns unavailable within a story's time.
+LEPTOS_ENV=PROD "$CARGO_TARGET_DIR/release/capstan" --addr "127.0.0.1:$PORT" --data-dir "$DATA" \
+  --health-interval 5 >"$LOG" 2>&1 &
 SERVER=$!
 cleanup() { kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true; rm -rf "$DATA"; }
 trap cleanup EXIT

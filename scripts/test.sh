@@ -21,6 +21,8 @@ cargo test --workspace --exclude frontend --features app/ssr
 
 step "release build (server + optimised WASM)"
 cargo leptos build --release
+# The e2e stories start their own extra sandbox clusters to import.
+cargo build --release -p sandbox --bin capstan-sandbox
 bash scripts/wasm-size.sh
 
 step "browser tests (Playwright, Debian's Chromium)"

@@ -23,7 +23,8 @@ use components::shell::AppShell;
 use components::theme_switch::ThemeChoice;
 use i18n::I18n;
 use pages::clusters::{
-    list::ClusterListPage, overview::ClusterOverviewPage, tokens::ApiTokensPage,
+    import::ClusterImportPage, list::ClusterListPage, overview::ClusterOverviewPage,
+    settings::ClusterSettingsPage, tokens::ApiTokensPage,
 };
 use pages::{home::HomePage, login::LoginPage, not_found::NotFound};
 
@@ -82,7 +83,9 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("") view=|| view! { <AppShell><Outlet/></AppShell> } ssr=SsrMode::PartiallyBlocked>
                     <Route path=path!("") view=HomePage/>
                     <Route path=path!("/clusters") view=ClusterListPage/>
+                    <Route path=path!("/clusters/import") view=ClusterImportPage/>
                     <Route path=path!("/clusters/:id") view=ClusterOverviewPage/>
+                    <Route path=path!("/clusters/:id/settings") view=ClusterSettingsPage/>
                     <Route path=path!("/tokens") view=ApiTokensPage/>
                 </ParentRoute>
             </Routes>

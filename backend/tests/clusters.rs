@@ -161,6 +161,25 @@ async fn importing_contexts_checks_health_and_a_dead_cluster_never_slows_the_oth
         status_of(&registry, &alpha.id).await.0,
         ClusterStatus::Healthy
     );
+    // The overview of the dead cluster is its stored facts marked unavailable with the reason;
+    // the live one reads counts and nodes.
+    let dead = clusters::overview::overview(&registry, clusters::parse_id(&beta.id).expect("id"))
+        .await
+        .expect("overview of a dead cluster");
+    assert_eq!(dead.cluster.health.status, ClusterStatus::Unavailable);
+    assert!(
+        dead.cluster
+            .health
+            .reason
+            .unwrap_or_default()
+            .contains("refused")
+    );
+    assert!(dead.nodes.is_empty() && dead.counts.is_empty());
+    let live = clusters::overview::overview(&registry, clusters::parse_id(&alpha.id).expect("id"))
+        .await
+        .expect("overview");
+    assert!(!live.nodes.is_empty());
+    assert!(live.counts.iter().any(|c| c.kind == "Pod" && c.count > 0));
 
     let actions: Vec<String> = audit_events::table
         .select(audit_events::action)

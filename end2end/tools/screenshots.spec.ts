@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { test, type Page } from '@playwright/test';
 import { hydrated, signIn } from '../tests/support';
 
@@ -50,6 +51,33 @@ for (const size of sizes) {
         await page.goto('/no/such/page');
         await hydrated(page);
         await shoot(page, `not-found-${tag}`);
+
+        await page.goto('/clusters');
+        await hydrated(page);
+        await page.getByTestId('cluster-row-sandbox').waitFor();
+        await shoot(page, `clusters-${tag}`);
+        await page.getByTestId('cluster-switcher').locator('summary').click();
+        await shoot(page, `clusters-switcher-${tag}`);
+        await page.keyboard.press('Escape');
+        await page.getByTestId('cluster-row-sandbox').getByTestId('cluster-link').click();
+        await page.getByTestId('cluster-capacity').waitFor();
+        await shoot(page, `cluster-overview-${tag}`);
+        await page.getByTestId('cluster-settings-link').click();
+        await page.getByTestId('settings-form').waitFor();
+        await hydrated(page);
+        await shoot(page, `cluster-settings-${tag}`);
+
+        await page.goto('/clusters/import');
+        await hydrated(page);
+        await shoot(page, `cluster-import-${tag}`);
+        const kubeconfig = process.env.CAPSTAN_E2E_SANDBOX_KUBECONFIG;
+        if (kubeconfig) {
+          await page.getByTestId('import-kubeconfig').fill(readFileSync(kubeconfig, 'utf8'));
+          await page.getByTestId('import-read-contexts').click();
+          await page.getByTestId('ctx-0-test').click();
+          await page.locator('[data-testid="ctx-0-test-result"] .test-result').waitFor();
+          await shoot(page, `cluster-import-contexts-${tag}`);
+        }
       }
     }
     await context.close();

@@ -91,6 +91,45 @@ fn cluster_ip(ns: &str, name: &str) -> String {
     format!("10.96.{}.{}", (h >> 8) % 256, (h % 253) + 2)
 }
 
+/// Defaults the API server derives from a new object's uid, once the store has assigned it: a Job without
+/// `spec.manualSelector` gets a selector on `batch.kubernetes.io/controller-uid` and the matching labels on
+/// its pod template (the Job registry's `generateSelector`), so the Job is complete from its creation on.
+pub fn with_identity(rt: &ResourceType, obj: &mut Value) {
+    if (rt.group.as_str(), rt.plural.as_str()) != ("batch", "jobs")
+        || obj.pointer("/spec/manualSelector") == Some(&json!(true))
+    {
+        return;
+    }
+    let uid = obj.pointer("/metadata/uid").cloned().unwrap_or_default();
+    let name = obj.pointer("/metadata/name").cloned().unwrap_or_default();
+    let Some(spec) = obj_at(obj, &["spec"]) else {
+        return;
+    };
+    let mut labels = spec
+        .get("template")
+        .and_then(|t| t.pointer("/metadata/labels"))
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
+    for (key, value) in [
+        ("batch.kubernetes.io/controller-uid", &uid),
+        ("controller-uid", &uid),
+        ("batch.kubernetes.io/job-name", &name),
+        ("job-name", &name),
+    ] {
+        labels.insert(key.into(), value.clone());
+    }
+    spec.insert(
+        "selector".into(),
+        json!({"matchLabels": {"batch.kubernetes.io/controller-uid": uid}}),
+    );
+    let template = spec.entry("template").or_insert_with(|| json!({}));
+    if let Some(t) = template.as_object_mut() {
+        let metadata = t.entry("metadata").or_insert_with(|| json!({}));
+        metadata["labels"] = Value::Object(labels);
+    }
+}
+
 /// Fills in defaults for `rt` in `obj`.
 pub fn apply(rt: &ResourceType, obj: &mut Value) {
     match (rt.group.as_str(), rt.plural.as_str()) {
@@ -158,6 +197,23 @@ pub fn apply(rt: &ResourceType, obj: &mut Value) {
                 set(spec, "suspend", json!(false));
             }
             template(obj, &["spec", "template", "spec"]);
+        }
+        ("", "persistentvolumeclaims") => {
+            if let Some(spec) = obj_at(obj, &["spec"]) {
+                set(spec, "volumeMode", json!("Filesystem"));
+            }
+        }
+        ("", "persistentvolumes") => {
+            if let Some(spec) = obj_at(obj, &["spec"]) {
+                set(spec, "persistentVolumeReclaimPolicy", json!("Retain"));
+                set(spec, "volumeMode", json!("Filesystem"));
+            }
+        }
+        ("storage.k8s.io", "storageclasses") => {
+            if let Some(class) = obj.as_object_mut() {
+                set(class, "reclaimPolicy", json!("Delete"));
+                set(class, "volumeBindingMode", json!("Immediate"));
+            }
         }
         ("batch", "cronjobs") => {
             if let Some(spec) = obj_at(obj, &["spec"]) {
@@ -231,6 +287,9 @@ pub fn initial_status(rt: &ResourceType, obj: &mut Value) {
         }
         ("", "services") => {
             o.insert("status".into(), json!({"loadBalancer": {}}));
+        }
+        ("", "persistentvolumeclaims") => {
+            o.insert("status".into(), json!({"phase": "Pending"}));
         }
         _ => {}
     }

@@ -1,5 +1,6 @@
 //! OpenAPI documents (`/openapi/v3`, `/openapi/v3/{group-version}`, `/openapi/v2`) generated from
-//! k8s-openapi's schemas, plus CRD schemas; and the unknown-field check behind `fieldValidation`.
+//! k8s-openapi's schemas, plus CRD schemas; and, in [`fields`], the checks of a written object against
+//! them (unknown fields for `fieldValidation`, values of the wrong type).
 //!
 //! kubectl needs three things from them: the `x-kubernetes-group-version-kind` extension on each kind's
 //! schema (`explain`), PATCH operations listing the `fieldValidation` parameter (server-side validation
@@ -23,6 +24,10 @@ use serde_json::{Map, Value, json};
 use crate::api::{ApiState, json_response};
 use crate::error::SandboxError;
 use crate::store::{ResourceType, Store};
+
+mod fields;
+
+pub use fields::{FieldReport, Mistyped, check_fields};
 
 const COMPONENTS: &str = "#/components/schemas/";
 
@@ -333,93 +338,9 @@ fn resolve<'a>(schema: &'a Value, defs: &'a Map<String, Value>) -> &'a Value {
     cur
 }
 
-fn walk(
-    schema: &Value,
-    value: &Value,
-    path: &str,
-    defs: &Map<String, Value>,
-    out: &mut Vec<String>,
-) {
-    let schema = resolve(schema, defs);
-    if schema.get("x-kubernetes-preserve-unknown-fields") == Some(&json!(true)) {
-        return;
-    }
-    match value {
-        Value::Object(obj) => {
-            let props = schema.get("properties").and_then(Value::as_object);
-            let additional = schema
-                .get("additionalProperties")
-                .filter(|a| !a.is_boolean());
-            for (k, v) in obj {
-                let child = if path.is_empty() {
-                    k.clone()
-                } else {
-                    format!("{path}.{k}")
-                };
-                match (props.and_then(|p| p.get(k)), additional) {
-                    (Some(s), _) => walk(s, v, &child, defs, out),
-                    (None, Some(a)) => walk(a, v, &child, defs, out),
-                    (None, None) if props.is_some() => out.push(child),
-                    _ => {}
-                }
-            }
-        }
-        Value::Array(items) => {
-            if let Some(item_schema) = schema.get("items") {
-                for (i, v) in items.iter().enumerate() {
-                    walk(item_schema, v, &format!("{path}[{i}]"), defs, out);
-                }
-            }
-        }
-        _ => {}
-    }
-}
-
-/// Fields of `obj` that its schema does not know (`spec.containers[0].imagee`), for `fieldValidation`.
-pub fn unknown_fields(store: &Store, rt: &ResourceType, obj: &Value) -> Vec<String> {
-    let defs = &SCHEMAS.definitions;
-    let mut out = Vec::new();
-    match SCHEMAS
-        .roots
-        .get(&(rt.group.clone(), rt.version.clone(), rt.kind.clone()))
-        .and_then(|n| defs.get(n))
-    {
-        Some(schema) => walk(schema, obj, "", defs, &mut out),
-        None => {
-            if let Some(mut schema) = crd_schema(store, rt, &rt.version) {
-                // metadata is always ObjectMeta, whatever the CRD schema says.
-                if let Some(props) = schema.get_mut("properties").and_then(Value::as_object_mut) {
-                    props.insert("metadata".into(), json!({"$ref": format!("{COMPONENTS}io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta")}));
-                    props.insert("apiVersion".into(), json!({"type": "string"}));
-                    props.insert("kind".into(), json!({"type": "string"}));
-                }
-                walk(&schema, obj, "", defs, &mut out);
-            }
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn unknown_fields_are_found_with_their_paths() {
-        let store = Store::new();
-        let rt = store.resolve("", "v1", "pods").expect("pods");
-        let pod = json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p", "labels": {"a": "b"}},
-                         "spec": {"containers": [{"name": "c", "image": "i", "imagee": "x"}], "bogus": 1}});
-        let mut unknown = unknown_fields(&store, &rt, &pod);
-        unknown.sort();
-        assert_eq!(
-            unknown,
-            vec![
-                "spec.bogus".to_string(),
-                "spec.containers[0].imagee".to_string()
-            ]
-        );
-    }
 
     #[test]
     fn kinds_carry_their_group_version_kind() {

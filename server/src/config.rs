@@ -46,6 +46,11 @@ pub struct Args {
     #[arg(long, env = "CAPSTAN_SANDBOX_ADDR", default_value = "127.0.0.1:0")]
     pub sandbox_addr: SocketAddr,
 
+    /// Seconds between background health checks of every cluster (5–3600).
+    #[arg(long, env = "CAPSTAN_HEALTH_INTERVAL", default_value_t = 60,
+          value_parser = clap::value_parser!(u64).range(5..=3600))]
+    pub health_interval: u64,
+
     /// Log format.
     #[arg(long, env = "CAPSTAN_LOG_FORMAT", value_enum, default_value = "json")]
     pub log_format: LogFormat,

@@ -12,8 +12,11 @@ use crate::config::LogFormat;
 
 /// Install the global tracing subscriber: JSON lines by default, `RUST_LOG` filters.
 pub fn init_tracing(format: LogFormat) {
-    let filter = EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| EnvFilter::new("info,tower_http=info,tokio_postgres=warn"));
+    // kube's client logs every failed connection at ERROR; an unreachable cluster would flood
+    // the log every health cycle, and its reason is already recorded on the cluster.
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| {
+        EnvFilter::new("info,tower_http=info,tokio_postgres=warn,kube_client::client::builder=off")
+    });
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_target(true);

@@ -132,7 +132,7 @@ async fn serve(
     }
     let health_checker = backend::clusters::health::spawn(
         clusters.clone(),
-        backend::clusters::health::CHECK_INTERVAL,
+        std::time::Duration::from_secs(args.health_interval),
     );
 
     let config = Config {

@@ -64,6 +64,19 @@ pub mod ssr {
     /// The session cookie's name.
     pub const SESSION_COOKIE: &str = "capstan_session";
 
+    /// Gives the response the HTTP status the error stands for (400, 401, 403, 404, 409, 502…)
+    /// instead of the blanket 500 of a failed server function; the body stays the JSON error.
+    pub fn failed(e: impl Into<AppError>) -> AppError {
+        let e = e.into();
+        if let (Some(response), Ok(status)) = (
+            use_context::<ResponseOptions>(),
+            http::StatusCode::from_u16(e.kind.http_status()),
+        ) {
+            response.set_status(status);
+        }
+        e
+    }
+
     /// The shared state the server provides as context to SSR and server functions.
     pub fn state() -> Result<AppState, AppError> {
         use_context::<AppState>().ok_or_else(|| {

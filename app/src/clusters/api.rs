@@ -22,15 +22,19 @@ use model::clusters::{
 #[server(prefix = "/api", endpoint = "clusters/list", input = Json)]
 pub async fn list_clusters() -> Result<Vec<ClusterInfo>, AppError> {
     let (state, _) = ssr::context().await?;
-    Ok(backend::clusters::list(&state.clusters).await?)
+    backend::clusters::list(&state.clusters)
+        .await
+        .map_err(ssr::failed)
 }
 
 /// One cluster by id.
 #[server(prefix = "/api", endpoint = "clusters/get", input = Json)]
 pub async fn get_cluster(id: String) -> Result<ClusterInfo, AppError> {
     let (state, _) = ssr::context().await?;
-    let id = backend::clusters::parse_id(&id)?;
-    Ok(backend::clusters::get(&state.clusters, id).await?)
+    let id = backend::clusters::parse_id(&id).map_err(ssr::failed)?;
+    backend::clusters::get(&state.clusters, id)
+        .await
+        .map_err(ssr::failed)
 }
 
 /// The contexts of a pasted or uploaded kubeconfig, each with the reason it cannot be imported.
@@ -39,14 +43,16 @@ pub async fn list_kubeconfig_contexts(
     kubeconfig: String,
 ) -> Result<Vec<KubeconfigContext>, AppError> {
     ssr::context().await?;
-    Ok(backend::clusters::list_contexts(&kubeconfig)?)
+    backend::clusters::list_contexts(&kubeconfig).map_err(ssr::failed)
 }
 
 /// Connects with the given credentials and reports what it found, saving nothing. Admins only.
 #[server(prefix = "/api", endpoint = "clusters/test", input = Json)]
 pub async fn test_cluster_connection(source: ClusterSource) -> Result<ConnectionTest, AppError> {
     let (_, user) = ssr::context().await?;
-    Ok(backend::clusters::test_connection(&user, &source).await?)
+    backend::clusters::test_connection(&user, &source)
+        .await
+        .map_err(ssr::failed)
 }
 
 /// Imports one or several contexts of a kubeconfig, all or none. Admins only.
@@ -56,63 +62,73 @@ pub async fn import_clusters(
     contexts: Vec<ContextImport>,
 ) -> Result<Vec<ClusterInfo>, AppError> {
     let (state, user) = ssr::context().await?;
-    Ok(backend::clusters::import(
+    backend::clusters::import(
         &state.clusters,
         &user,
         &ssr::client(),
         &kubeconfig,
         contexts,
     )
-    .await?)
+    .await
+    .map_err(ssr::failed)
 }
 
 /// Adds one cluster from a kubeconfig context or a server URL + token + CA. Admins only.
 #[server(prefix = "/api", endpoint = "clusters/create", input = Json)]
 pub async fn create_cluster(cluster: NewCluster) -> Result<ClusterInfo, AppError> {
     let (state, user) = ssr::context().await?;
-    Ok(backend::clusters::create(&state.clusters, &user, &ssr::client(), cluster).await?)
+    backend::clusters::create(&state.clusters, &user, &ssr::client(), cluster)
+        .await
+        .map_err(ssr::failed)
 }
 
 /// Changes settings; a `source` replaces the credentials. Admins only.
 #[server(prefix = "/api", endpoint = "clusters/update", input = Json)]
 pub async fn update_cluster(id: String, update: ClusterUpdate) -> Result<ClusterInfo, AppError> {
     let (state, user) = ssr::context().await?;
-    let id = backend::clusters::parse_id(&id)?;
-    Ok(backend::clusters::update(&state.clusters, &user, &ssr::client(), id, update).await?)
+    let id = backend::clusters::parse_id(&id).map_err(ssr::failed)?;
+    backend::clusters::update(&state.clusters, &user, &ssr::client(), id, update)
+        .await
+        .map_err(ssr::failed)
 }
 
 /// Deletes a cluster's registration; `confirm_name` must be its name. Admins only.
 #[server(prefix = "/api", endpoint = "clusters/delete", input = Json)]
 pub async fn delete_cluster(id: String, confirm_name: String) -> Result<(), AppError> {
     let (state, user) = ssr::context().await?;
-    let id = backend::clusters::parse_id(&id)?;
-    Ok(
-        backend::clusters::delete(&state.clusters, &user, &ssr::client(), id, &confirm_name)
-            .await?,
-    )
+    let id = backend::clusters::parse_id(&id).map_err(ssr::failed)?;
+    backend::clusters::delete(&state.clusters, &user, &ssr::client(), id, &confirm_name)
+        .await
+        .map_err(ssr::failed)
 }
 
 /// Checks the cluster's health now and returns it refreshed.
 #[server(prefix = "/api", endpoint = "clusters/sync", input = Json)]
 pub async fn sync_cluster(id: String) -> Result<ClusterInfo, AppError> {
     let (state, user) = ssr::context().await?;
-    let id = backend::clusters::parse_id(&id)?;
-    Ok(backend::clusters::sync(&state.clusters, &user, &ssr::client(), id).await?)
+    let id = backend::clusters::parse_id(&id).map_err(ssr::failed)?;
+    backend::clusters::sync(&state.clusters, &user, &ssr::client(), id)
+        .await
+        .map_err(ssr::failed)
 }
 
 /// Counts by kind, node readiness, recent warnings and capacity, read live from the cluster.
 #[server(prefix = "/api", endpoint = "clusters/overview", input = Json)]
 pub async fn cluster_overview(id: String) -> Result<model::clusters::ClusterOverview, AppError> {
     let (state, _) = ssr::context().await?;
-    let id = backend::clusters::parse_id(&id)?;
-    Ok(backend::clusters::overview::overview(&state.clusters, id).await?)
+    let id = backend::clusters::parse_id(&id).map_err(ssr::failed)?;
+    backend::clusters::overview::overview(&state.clusters, id)
+        .await
+        .map_err(ssr::failed)
 }
 
 /// The signed-in user's API tokens (never the tokens themselves).
 #[server(prefix = "/api", endpoint = "tokens/list", input = Json)]
 pub async fn list_api_tokens() -> Result<Vec<ApiTokenInfo>, AppError> {
     let (state, user) = ssr::context().await?;
-    Ok(backend::api_tokens::list(&state.db, &user).await?)
+    backend::api_tokens::list(&state.db, &user)
+        .await
+        .map_err(ssr::failed)
 }
 
 /// Creates a token; the answer holds it once, never again. Expiry 1–365 days (default 90).
@@ -126,14 +142,18 @@ pub async fn create_api_token(
         name,
         expires_in_days,
     };
-    Ok(backend::api_tokens::create(&state.db, &user, &ssr::client(), &new).await?)
+    backend::api_tokens::create(&state.db, &user, &ssr::client(), &new)
+        .await
+        .map_err(ssr::failed)
 }
 
 /// Revokes one of the signed-in user's tokens.
 #[server(prefix = "/api", endpoint = "tokens/revoke", input = Json)]
 pub async fn revoke_api_token(id: String) -> Result<ApiTokenInfo, AppError> {
     let (state, user) = ssr::context().await?;
-    Ok(backend::api_tokens::revoke(&state.db, &user, &ssr::client(), &id).await?)
+    backend::api_tokens::revoke(&state.db, &user, &ssr::client(), &id)
+        .await
+        .map_err(ssr::failed)
 }
 
 #[cfg(feature = "ssr")]
@@ -146,9 +166,11 @@ mod ssr {
 
     /// The shared state and the signed-in user (or `auth.required`).
     pub async fn context() -> Result<(AppState, UserInfo), AppError> {
-        let user = crate::auth::require_user().await?;
+        let user = crate::auth::require_user().await.map_err(failed)?;
         Ok((crate::auth::api::ssr::state()?, user))
     }
+
+    pub use crate::auth::api::ssr::failed;
 
     /// Who is calling, for the audit log.
     pub fn client() -> ClientInfo {

@@ -5,6 +5,7 @@ pub mod cluster_icons;
 pub mod cluster_switcher;
 pub mod current_cluster;
 pub mod env_banner;
+pub mod form_fields;
 pub mod header;
 pub mod icons;
 pub mod language_switch;

@@ -152,14 +152,17 @@ pub fn error_message(t: &'static Messages, err: &AppError) -> String {
 /// The message for one form field, if the server refused it.
 ///
 /// Field errors carry no code, only an English sentence: English shows it as sent, Chinese
-/// shows a sentence per field that covers the reasons the server gives (empty, too long).
+/// shows a sentence per field that covers the reasons the server gives (empty, too long), or
+/// a general one for fields without their own.
 pub fn field_error(lang: Lang, err: &AppError, field: &str) -> Option<String> {
     let message = err.field_message(field)?;
     let e = &lang.messages().errors;
     Some(match (lang, field) {
         (Lang::En, _) if !message.is_empty() => message.to_owned(),
         (_, "password") => e.invalid_password.into(),
-        _ => e.invalid_username.into(),
+        (_, "username") => e.invalid_username.into(),
+        (_, "name") => lang.messages().clusters.name_invalid.into(),
+        _ => e.invalid.into(),
     })
 }
 

@@ -13,8 +13,6 @@ use super::connect::{self, Probe};
 use super::registry::ClusterRegistry;
 use super::rows::{self, ClusterRow, HealthUpdate};
 
-/// How often every cluster is checked.
-pub const CHECK_INTERVAL: Duration = Duration::from_secs(60);
 /// A whole check of one cluster (probe and bookkeeping) ends within this, whatever happens.
 pub const CHECK_TIMEOUT: Duration = Duration::from_secs(12);
 /// Answers slower than this make a cluster `warning`.

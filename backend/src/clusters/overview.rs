@@ -43,12 +43,35 @@ where
     Box::pin(async move { (kind, connect::count(api).await) })
 }
 
-/// The overview of cluster `id`.
+/// The overview of cluster `id`. A cluster that cannot be read now still has one: its stored
+/// facts, marked unavailable with the reason, so its page can say what is wrong.
 pub async fn overview(
     registry: &ClusterRegistry,
     id: Uuid,
 ) -> Result<ClusterOverview, ClusterError> {
     let cluster = super::service::get(registry, id).await?;
+    match read_live(registry, id, cluster.clone()).await {
+        Err(ClusterError::Unreachable { failure, .. }) => {
+            let mut cluster = cluster;
+            cluster.health.status = model::clusters::ClusterStatus::Unavailable;
+            cluster.health.reason = Some(failure.message);
+            Ok(ClusterOverview {
+                cluster,
+                counts: Vec::new(),
+                nodes: Vec::new(),
+                warnings: Vec::new(),
+                capacity: CapacitySummary::default(),
+            })
+        }
+        other => other,
+    }
+}
+
+async fn read_live(
+    registry: &ClusterRegistry,
+    id: Uuid,
+    cluster: model::clusters::ClusterInfo,
+) -> Result<ClusterOverview, ClusterError> {
     let client = registry.client(id).await?;
     let unreachable = |failure| ClusterError::Unreachable {
         cluster: cluster.name.clone(),

@@ -314,7 +314,11 @@ pub fn align_identity(ctx: &Ctx, obj: &mut Value) -> Result<(), SandboxError> {
 
 /// Strict/warn field validation, server-side defaults and semantic validation, in the API server's order.
 pub fn admit(ctx: &mut Ctx, obj: &mut Value) -> Result<(), SandboxError> {
-    let unknown = crate::openapi::unknown_fields(&ctx.state.store, &ctx.target.rt, obj);
+    let report = crate::openapi::check_fields(&ctx.state.store, &ctx.target.rt, obj);
+    if let Some(error) = report.type_error(&ctx.target.rt, crate::store::name_of(obj)) {
+        return Err(error);
+    }
+    let unknown = report.unknown;
     if !unknown.is_empty() {
         match ctx.params.get("fieldValidation").unwrap_or("Warn") {
             "Strict" => {

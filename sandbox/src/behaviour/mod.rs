@@ -95,6 +95,7 @@ pub fn spawn_loops(
     use controllers::job::JobController;
     use controllers::replicaset::ReplicaSetController;
     use controllers::statefulset::StatefulSetController;
+    use controllers::volumes::VolumeBinder;
     use controllers::{KeyMapper, Reconciler, run};
 
     fn controller<R: Reconciler>(
@@ -139,6 +140,13 @@ pub fn spawn_loops(
             StatefulSetController::watches(),
             None,
             StatefulSetController::new(s()),
+        ),
+        controller(
+            shutdown,
+            store,
+            VolumeBinder::watches(),
+            None,
+            VolumeBinder::new(s()),
         ),
         controller(
             shutdown,

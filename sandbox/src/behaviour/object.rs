@@ -54,6 +54,15 @@ pub mod kinds {
     pub fn cron_jobs() -> GroupResource {
         GroupResource::new("batch", "cronjobs")
     }
+    pub fn persistent_volume_claims() -> GroupResource {
+        GroupResource::core("persistentvolumeclaims")
+    }
+    pub fn persistent_volumes() -> GroupResource {
+        GroupResource::core("persistentvolumes")
+    }
+    pub fn storage_classes() -> GroupResource {
+        GroupResource::new("storage.k8s.io", "storageclasses")
+    }
     pub fn hpas() -> GroupResource {
         GroupResource::new("autoscaling", "horizontalpodautoscalers")
     }

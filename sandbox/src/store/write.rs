@@ -242,6 +242,8 @@ impl State {
             let op = if opts.apply { "Apply" } else { "Update" };
             meta::record_manager(&mut obj, manager, op, &t.api_version(), fields);
         }
+        // After the managers are recorded: what the server generates belongs to no client.
+        crate::defaults::with_identity(&t, &mut obj);
         if opts.dry_run {
             return Ok(Arc::new(obj));
         }

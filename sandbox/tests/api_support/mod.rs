@@ -7,8 +7,12 @@
     reason = "each test binary uses a different part of the support module"
 )]
 
+pub mod streams;
+pub mod terminal;
+
 use std::path::PathBuf;
 use std::process::{Command, Output};
+use std::sync::Arc;
 
 use kube::Client;
 use kube::config::{KubeConfigOptions, Kubeconfig};
@@ -48,6 +52,19 @@ pub async fn start_with(scenario: Scenario) -> Sandbox {
         kubeconfig,
         _dir: dir,
     }
+}
+
+/// Runs `f` against a fresh demo cluster (it has nodes, so pods run) on a blocking thread, since
+/// kubectl is a child process while the sandbox serves on the runtime.
+pub async fn with_demo_cluster<F>(f: F)
+where
+    F: FnOnce(&Sandbox) + Send + 'static,
+{
+    let sandbox = Arc::new(start_with(Scenario::Demo).await);
+    let s = sandbox.clone();
+    tokio::task::spawn_blocking(move || f(&s))
+        .await
+        .expect("kubectl steps succeed");
 }
 
 /// The kubectl binary: `$CAPSTAN_KUBECTL` or the one `scripts/setup.sh` installs. Panics (never skips)
@@ -91,6 +108,18 @@ impl Sandbox {
             String::from_utf8_lossy(&out.stderr)
         );
         String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// `kubectl run name extra…`.
+    pub fn run_pod(&self, name: &str, extra: &[&str]) {
+        let mut args = vec!["run", name];
+        args.extend_from_slice(extra);
+        self.kubectl(&args);
+    }
+
+    /// Waits up to 30 s for `what` (e.g. `pod/web`) to be Ready.
+    pub fn wait_ready(&self, what: &str) {
+        self.kubectl(&["wait", "--for=condition=Ready", what, "--timeout=30s"]);
     }
 
     /// Runs kubectl with `stdin` piped in.

@@ -18,6 +18,7 @@ use crate::i18n::{error_message, use_i18n};
 pub fn ClusterListPage() -> impl IntoView {
     let i18n = use_i18n();
     let directory = use_cluster_directory();
+    let admin = is_admin();
 
     let body = move || {
         Suspend::new(async move {
@@ -37,6 +38,11 @@ pub fn ClusterListPage() -> impl IntoView {
                     <h1 class="page-title">{move || i18n.t().clusters.list_title}</h1>
                     <p class="page-lead">{move || i18n.t().clusters.list_lead}</p>
                 </div>
+                <Show when=move || admin.get()>
+                    <a class="button button-primary" href="/clusters/import" data-testid="cluster-import-link">
+                        {move || i18n.t().clusters.import_button}
+                    </a>
+                </Show>
             </div>
             <Transition fallback=move || view! { <p class="muted">{move || i18n.t().shell.loading}</p> }>
                 {body}

@@ -1,8 +1,13 @@
-//! The cluster pages: the list of every cluster and one cluster's overview; and the API-token
+//! The cluster pages: the list of every cluster, import, one cluster's overview and settings;
+//! and the API-token
 //! page, which sits with them because tokens are how scripts reach the same clusters.
 
+mod connection_test;
+pub mod import;
 pub mod list;
 pub mod overview;
+pub mod settings;
+mod settings_fields;
 pub mod tokens;
 
 use leptos::prelude::*;

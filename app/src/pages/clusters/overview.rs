@@ -64,6 +64,8 @@ fn OverviewBody(overview: ClusterOverview) -> impl IntoView {
     } = overview;
     let h = cluster.health.clone();
     let unavailable = matches!(h.status, ClusterStatus::Unavailable | ClusterStatus::Error);
+    let admin = super::is_admin();
+    let settings_href = format!("/clusters/{}/settings", cluster.id);
     let head = view! {
         <div class="page-head">
             <div>
@@ -76,6 +78,11 @@ fn OverviewBody(overview: ClusterOverview) -> impl IntoView {
                     <RelativeTime at=h.last_sync_at/>
                 </p>
             </div>
+            <Show when=move || admin.get()>
+                <a class="button" href=settings_href.clone() data-testid="cluster-settings-link">
+                    {move || i18n.t().clusters.settings_link}
+                </a>
+            </Show>
         </div>
     };
     if unavailable {

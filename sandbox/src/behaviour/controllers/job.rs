@@ -54,40 +54,6 @@ impl JobController {
         vec![(kinds::jobs(), own_key), (kinds::pods(), pod_owner)]
     }
 
-    /// The API server adds a selector and the controller-uid labels to new Jobs; the store does not.
-    fn ensure_selector(&self, job: &Arc<Value>) -> Arc<Value> {
-        if job.pointer("/spec/selector").is_some() {
-            return job.clone();
-        }
-        let uid = object::uid(job).to_owned();
-        let name = object::name(job).to_owned();
-        self.store
-            .modify(
-                &kinds::jobs(),
-                Some(object::namespace(job)),
-                object::name(job),
-                |stored| {
-                    stored["spec"]["selector"] =
-                        json!({"matchLabels": {"batch.kubernetes.io/controller-uid": uid}});
-                    let labels = &mut stored["spec"]["template"]["metadata"]["labels"];
-                    if !labels.is_object() {
-                        *labels = json!({});
-                    }
-                    for (k, v) in [
-                        ("batch.kubernetes.io/controller-uid", &uid),
-                        ("controller-uid", &uid),
-                        ("batch.kubernetes.io/job-name", &name),
-                        ("job-name", &name),
-                    ] {
-                        labels[k] = json!(v);
-                    }
-                    Ok(())
-                },
-                &WriteOptions::manager(MANAGER),
-            )
-            .unwrap_or_else(|_| job.clone())
-    }
-
     fn finish(&self, job: &Value, kind: &str, reason: &str, message: &str) {
         let now = now_rfc3339();
         let mut conditions = vec![];
@@ -169,7 +135,6 @@ impl Reconciler for JobController {
         if job.pointer("/spec/suspend").and_then(Value::as_bool) == Some(true) {
             return;
         }
-        let job = self.ensure_selector(&job);
         let pods = owned(&self.store, &kinds::pods(), &job);
         let succeeded = pods.iter().filter(|p| phase(p) == "Succeeded").count() as i64;
         let restarts: i64 = pods

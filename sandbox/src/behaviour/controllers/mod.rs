@@ -14,6 +14,7 @@ pub mod replicaset;
 pub mod rollout;
 pub mod schedule;
 pub mod statefulset;
+pub mod volumes;
 
 use std::collections::BTreeSet;
 use std::sync::Arc;

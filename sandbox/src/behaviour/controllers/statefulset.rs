@@ -1,6 +1,9 @@
 //! The StatefulSet controller: pods with stable ordinal names (`db-0`, `db-1`, …) created in order, each
 //! only once the previous one is Ready (OrderedReady), removed from the highest ordinal down, and
-//! replaced one at a time from the top when the template changes (RollingUpdate).
+//! replaced one at a time from the top when the template changes (RollingUpdate); each pod mounts its
+//! own claims from the `volumeClaimTemplates` ([`claims`]).
+
+mod claims;
 
 use std::sync::Arc;
 
@@ -70,6 +73,8 @@ impl StatefulSetController {
         ];
         let mut pod = pod_from_template(set, &template, "", Some(&pod_name), &labels);
         pod["spec"]["hostname"] = json!(pod_name);
+        claims::ensure(&self.store, &self.recorder, set, index);
+        claims::mount(set, &mut pod, index);
         if let Some(service) = object::str_at(set, "/spec/serviceName") {
             pod["spec"]["subdomain"] = json!(service);
         }
@@ -136,7 +141,14 @@ impl StatefulSetController {
                 Some(_) => {}
             }
         }
-        if let Some(pod) = by_ordinal.iter().skip(want).rev().flatten().next() {
+        if let Some((ordinal, Some(pod))) = by_ordinal
+            .iter()
+            .enumerate()
+            .skip(want)
+            .rev()
+            .find(|(_, p)| p.is_some())
+        {
+            claims::hand_over_to_condemned(&self.store, set, pod, ordinal);
             self.delete_pod(set, pod);
             return;
         }

@@ -221,6 +221,9 @@ async fn send(
     Ok(false)
 }
 
+/// How long a finished session waits for the client to acknowledge the close.
+const CLOSE_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
+
 async fn run(mut socket: WebSocket, context: ShellContext, options: ExecOptions) {
     let command = options.command.clone();
     let (mut session, first) = ExecSession::start(context, &options);
@@ -248,5 +251,18 @@ async fn run(mut socket: WebSocket, context: ShellContext, options: ExecOptions)
         code: close_code::NORMAL,
         reason: "".into(),
     };
-    let _ = socket.send(Message::Close(Some(normal))).await;
+    if socket.send(Message::Close(Some(normal))).await.is_err() {
+        return;
+    }
+    // Wait for the client's close before dropping the connection: input it sent that nobody read (stdin
+    // of a command that did not want it) would otherwise make the kernel reset the connection, and the
+    // reset can destroy the final Status before the client reads it.
+    let drain = async {
+        while let Some(Ok(message)) = socket.recv().await {
+            if matches!(message, Message::Close(_)) {
+                return;
+            }
+        }
+    };
+    let _ = tokio::time::timeout(CLOSE_WAIT, drain).await;
 }

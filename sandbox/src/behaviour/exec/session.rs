@@ -1,5 +1,6 @@
-//! One exec session, independent of the transport: the command runs once (`ls /`), or a shell reads
-//! stdin line by line (`sh` with `-i`), or a shell talks to a terminal with echo and line editing (`-it`).
+//! One exec session, independent of the transport: the command runs once (`ls /`), or a filter reads all
+//! of stdin before it answers (`cat` with `-i`), or a shell reads stdin line by line (`sh` with `-i`), or a
+//! shell talks to a terminal with echo and line editing (`-it`).
 
 use crate::behaviour::shell::{EditorEvent, LineEditor, Shell, ShellContext};
 
@@ -32,8 +33,10 @@ pub struct ExecSession {
     shell: Shell,
     editor: LineEditor,
     tty: bool,
-    /// Bytes of a non-tty stdin line not yet terminated by a newline.
+    /// Bytes of a non-tty stdin line not yet terminated by a newline, or, for a filter, all input so far.
     pending: Vec<u8>,
+    /// A filter waiting for the end of its input (`kubectl exec -i pod -- wc -l`).
+    filter: Option<Vec<String>>,
     finished: bool,
 }
 
@@ -45,6 +48,7 @@ impl ExecSession {
             editor: LineEditor::default(),
             tty: options.tty,
             pending: Vec::new(),
+            filter: None,
             finished: false,
         };
         let interactive_shell = options.command.first().is_some_and(|p| is_shell(p))
@@ -57,6 +61,10 @@ impl ExecSession {
             } else if options.tty {
                 out.push(Output::Stdout(session.shell.prompt().into_bytes()));
             }
+            return (session, out);
+        }
+        if options.stdin && !options.tty && Shell::reads_stdin(&options.command) {
+            session.filter = Some(options.command.clone());
             return (session, out);
         }
         let result = session.shell.run_argv(&options.command);
@@ -114,6 +122,9 @@ impl ExecSession {
         }
         if !self.tty {
             self.pending.extend_from_slice(bytes);
+            if self.filter.is_some() {
+                return out;
+            }
             while let Some(pos) = self.pending.iter().position(|&b| b == b'\n') {
                 let line: Vec<u8> = self.pending.drain(..=pos).collect();
                 self.run_line(String::from_utf8_lossy(&line).trim_end(), &mut out);
@@ -151,6 +162,13 @@ impl ExecSession {
     pub fn on_stdin_closed(&mut self) -> Vec<Output> {
         let mut out = Vec::new();
         if self.finished {
+            return out;
+        }
+        if let Some(argv) = self.filter.take() {
+            let input = String::from_utf8_lossy(&std::mem::take(&mut self.pending)).into_owned();
+            let result = self.shell.run_argv_with_input(&argv, &input);
+            self.emit(&result.stdout, &result.stderr, &mut out);
+            out.push(self.finish(result.status));
             return out;
         }
         if !self.pending.is_empty() {
@@ -214,6 +232,18 @@ mod tests {
             vec![Output::Stdout(b"web-0\n".to_vec())]
         );
         assert_eq!(session.on_stdin_closed(), vec![Output::Exit(1)]);
+    }
+
+    #[test]
+    fn a_piped_filter_answers_once_its_input_ends() {
+        let (mut session, out) =
+            ExecSession::start(context(), &options(&["wc", "-l"], true, false));
+        assert!(out.is_empty());
+        assert!(session.on_stdin(b"a\nb\n").is_empty());
+        assert_eq!(
+            session.on_stdin_closed(),
+            vec![Output::Stdout(b"2\n".to_vec()), Output::Exit(0)]
+        );
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! The default scenario: a small, realistic cluster. Three nodes (a general worker, a GPU worker, a tainted
-//! control-plane node), namespaces `shop` and `monitoring` besides the defaults, and a shop demo whose
+//! control-plane node), a default StorageClass, namespaces `shop` and `monitoring` besides the defaults, and a shop demo whose
 //! workloads go through the real scheduler, kubelet and controllers, so the console shows them coming up.
 
 use serde_json::{Value, json};
@@ -197,6 +197,22 @@ fn monitoring(store: &Store) {
     );
 }
 
+/// The default StorageClass, like kind's local-path `standard` class, but binding at once: the sandbox
+/// scheduler does not place pods by volume topology, so there is nothing to wait for.
+fn storage(store: &Store) {
+    put(
+        store,
+        &kinds::storage_classes(),
+        json!({
+            "apiVersion": "storage.k8s.io/v1", "kind": "StorageClass",
+            "metadata": {"name": "standard", "annotations": {"storageclass.kubernetes.io/is-default-class": "true"}},
+            "provisioner": "rancher.io/local-path",
+            "reclaimPolicy": "Delete",
+            "volumeBindingMode": "Immediate",
+        }),
+    );
+}
+
 /// Seeds the demo cluster.
 pub fn apply(store: &Store) {
     for ns in ["shop", "monitoring"] {
@@ -207,6 +223,7 @@ pub fn apply(store: &Store) {
         );
     }
     nodes(store);
+    storage(store);
     system(store);
     super::shop::apply(store);
     monitoring(store);

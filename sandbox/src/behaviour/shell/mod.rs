@@ -126,6 +126,25 @@ impl Shell {
         status
     }
 
+    /// Whether `argv` is a filter that reads its standard input (`cat`, `wc -l`, `grep x`, `sort`…), so a
+    /// `kubectl exec -i` of it must wait for what is piped in.
+    pub fn reads_stdin(argv: &[String]) -> bool {
+        filters::run(argv, "").is_some()
+    }
+
+    /// Runs an already-split filter over `input`, everything its standard input received.
+    pub fn run_argv_with_input(&mut self, argv: &[String], input: &str) -> Outcome {
+        let Some((stdout, status)) = filters::run(argv, input) else {
+            return self.run_argv(argv);
+        };
+        self.last_status = status;
+        Outcome {
+            stdout,
+            status,
+            ..Outcome::default()
+        }
+    }
+
     /// Runs one already-split command (`kubectl exec pod -- ls /` arrives like this, without a shell).
     pub fn run_argv(&mut self, argv: &[String]) -> Outcome {
         let mut outcome = Outcome::default();

@@ -2,12 +2,14 @@
 //! `deployment.kubernetes.io/revision`; rolling updates within maxSurge/maxUnavailable, Recreate, pause,
 //! history limits, and the status fields and conditions `kubectl rollout status` waits on.
 
+mod annotations;
 mod status;
 
 use std::sync::Arc;
 
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
+use self::annotations::{DESIRED_REPLICAS, MAX_REPLICAS, REVISION, new_replica_set_annotations};
 use self::status::deployment_status;
 use super::pod_template::{TEMPLATE_HASH_LABEL, template_hash};
 use super::rollout::{SetCounts, resolve, rolling_step};
@@ -17,7 +19,6 @@ use crate::behaviour::object::{self, controller_ref, kinds, now_rfc3339, owned};
 use crate::selectors::LabelSelector;
 use crate::store::{DeleteOptions, GroupResource, Store, WatchEvent, WriteOptions};
 
-const REVISION: &str = "deployment.kubernetes.io/revision";
 const MANAGER: &str = "deployment-controller";
 
 fn revision_of(rs: &Value) -> i64 {
@@ -60,7 +61,7 @@ impl DeploymentController {
         ]
     }
 
-    fn set_replicas(&self, deploy: &Value, rs: &Value, to: i64, revision: Option<i64>) {
+    fn set_replicas(&self, deploy: &Value, rs: &Value, to: i64) {
         let from = replicas(rs);
         let desired = replicas(deploy);
         let surge = resolve(
@@ -79,13 +80,8 @@ impl DeploymentController {
                 if !annotations.is_object() {
                     *annotations = json!({});
                 }
-                annotations["deployment.kubernetes.io/desired-replicas"] =
-                    json!(desired.to_string());
-                annotations["deployment.kubernetes.io/max-replicas"] =
-                    json!((desired + surge).to_string());
-                if let Some(r) = revision {
-                    annotations[REVISION] = json!(r.to_string());
-                }
+                annotations[DESIRED_REPLICAS] = json!(desired.to_string());
+                annotations[MAX_REPLICAS] = json!((desired + surge).to_string());
                 Ok(())
             },
             &WriteOptions::manager(MANAGER),
@@ -130,6 +126,9 @@ impl DeploymentController {
             true,
             25,
         );
+        let mut annotations = new_replica_set_annotations(deploy, &Map::new(), revision);
+        annotations.insert(DESIRED_REPLICAS.into(), json!(desired.to_string()));
+        annotations.insert(MAX_REPLICAS.into(), json!((desired + surge).to_string()));
         let rs = json!({
             "apiVersion": "apps/v1",
             "kind": "ReplicaSet",
@@ -137,11 +136,7 @@ impl DeploymentController {
                 "name": format!("{}-{hash}", object::name(deploy)),
                 "namespace": object::namespace(deploy),
                 "labels": labels,
-                "annotations": {
-                    REVISION: revision.to_string(),
-                    "deployment.kubernetes.io/desired-replicas": desired.to_string(),
-                    "deployment.kubernetes.io/max-replicas": (desired + surge).to_string(),
-                },
+                "annotations": annotations,
                 "ownerReferences": [controller_ref(deploy)],
             },
             "spec": {
@@ -166,6 +161,34 @@ impl DeploymentController {
         Some(created)
     }
 
+    /// Brings the new ReplicaSet's annotations (the Deployment's own, `revision`) up to date.
+    fn sync_annotations(&self, deploy: &Value, rs: &Arc<Value>, revision: i64) -> Arc<Value> {
+        let annotations = |obj: &Value| {
+            obj.pointer("/metadata/annotations")
+                .and_then(Value::as_object)
+                .cloned()
+                .unwrap_or_default()
+        };
+        let current = annotations(rs);
+        if new_replica_set_annotations(deploy, &current, revision) == current {
+            return rs.clone();
+        }
+        self.store
+            .modify(
+                &kinds::replica_sets(),
+                Some(object::namespace(rs)),
+                object::name(rs),
+                |stored| {
+                    let wanted =
+                        new_replica_set_annotations(deploy, &annotations(stored), revision);
+                    stored["metadata"]["annotations"] = Value::Object(wanted);
+                    Ok(())
+                },
+                &WriteOptions::manager(MANAGER),
+            )
+            .unwrap_or_else(|_| rs.clone())
+    }
+
     /// Moves the rollout one step; returns the current ReplicaSet (if any) and the old ones.
     fn roll(&self, deploy: &Value, sets: &[Arc<Value>]) -> (Option<Arc<Value>>, Vec<Arc<Value>>) {
         let hash = template_hash(deploy.pointer("/spec/template").unwrap_or(&Value::Null));
@@ -183,7 +206,16 @@ impl DeploymentController {
             .and_then(Value::as_bool)
             .unwrap_or(false);
         let max_revision = sets.iter().map(|rs| revision_of(rs)).max().unwrap_or(0);
-        let mut current = current.pop();
+        // A template seen before (rollback) becomes the newest revision again.
+        let mut current = current.pop().map(|rs| {
+            let revision = revision_of(&rs);
+            let revision = if revision < max_revision {
+                max_revision + 1
+            } else {
+                revision
+            };
+            self.sync_annotations(deploy, &rs, revision)
+        });
         if paused {
             return (current, olds);
         }
@@ -191,24 +223,18 @@ impl DeploymentController {
         let olds_active = olds
             .iter()
             .any(|rs| replicas(rs) > 0 || status_int(rs, "replicas") > 0);
-        let current_revision = current.as_ref().map(|rs| revision_of(rs)).unwrap_or(0);
-        // A template seen before (rollback) becomes the newest revision again.
-        let revision = if current.is_none() || current_revision < max_revision {
-            Some(max_revision + 1)
-        } else {
-            None
-        };
         if recreate {
             for rs in &olds {
                 if replicas(rs) > 0 {
-                    self.set_replicas(deploy, rs, 0, None);
+                    self.set_replicas(deploy, rs, 0);
                 }
             }
             if olds_active {
                 return (current, olds);
             }
             match &current {
-                Some(rs) => self.set_replicas(deploy, rs, desired, revision),
+                Some(rs) if replicas(rs) != desired => self.set_replicas(deploy, rs, desired),
+                Some(_) => {}
                 None => current = self.create_replica_set(deploy, &hash, max_revision + 1, desired),
             }
             return (current, olds);
@@ -241,15 +267,15 @@ impl DeploymentController {
             rolling_step(desired, surge, unavailable, new_counts, &old_counts);
         match &current {
             Some(rs) => {
-                if replicas(rs) != new_target || revision.is_some() {
-                    self.set_replicas(deploy, rs, new_target, revision);
+                if replicas(rs) != new_target {
+                    self.set_replicas(deploy, rs, new_target);
                 }
             }
             None => current = self.create_replica_set(deploy, &hash, max_revision + 1, new_target),
         }
         for (rs, target) in olds.iter().zip(old_targets) {
             if replicas(rs) != target {
-                self.set_replicas(deploy, rs, target, None);
+                self.set_replicas(deploy, rs, target);
             }
         }
         (current, olds)
