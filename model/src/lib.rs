@@ -7,5 +7,6 @@ pub mod api;
 pub mod auth;
 pub mod clusters;
 pub mod error;
+pub mod resources;
 
 pub use error::{AppError, ErrorKind, FieldError};

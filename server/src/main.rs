@@ -4,6 +4,9 @@
 //! an administrator exists, and serves the Leptos app, its server functions and the HTTP API.
 //! Every start-up failure ends with one line saying what to do, never a panic.
 
+// The app's view types nest deeply and are laid out here, where the routes are built.
+#![recursion_limit = "512"]
+
 mod api;
 mod auth_layer;
 mod config;

@@ -18,6 +18,7 @@ pub struct Messages {
     pub errors: Errors,
     pub clusters: Clusters,
     pub tokens: Tokens,
+    pub resources: Resources,
 }
 
 /// The frame around every page: header, skip link, drawer, menus.
@@ -281,4 +282,27 @@ pub struct Tokens {
     pub revoke: &'static str,
     pub revoke_confirm: fn(&str) -> String,
     pub revoke_yes: &'static str,
+}
+
+/// The resource browser: lists of any kind, their filters and paging.
+pub struct Resources {
+    pub kinds_failed: &'static str,
+    pub filter: &'static str,
+    pub filter_placeholder: &'static str,
+    pub label_selector: &'static str,
+    pub label_selector_placeholder: &'static str,
+    pub namespaces: &'static str,
+    pub all_namespaces: &'static str,
+    pub namespaces_chosen: fn(usize) -> String,
+    pub apply: &'static str,
+    pub clear: &'static str,
+    pub page_size: &'static str,
+    pub showing: fn(usize, usize, usize) -> String,
+    pub previous: &'static str,
+    pub next: &'static str,
+    pub no_match: &'static str,
+    pub none_of_kind: &'static str,
+    pub load_failed: &'static str,
+    pub sort_by: fn(&str) -> String,
+    pub cluster_unavailable: &'static str,
 }

@@ -254,4 +254,31 @@ pub static EN: Messages = Messages {
         revoke_confirm: |name| format!("Revoke {name}? Scripts using it stop working at once."),
         revoke_yes: "Yes, revoke",
     },
+    resources: Resources {
+        kinds_failed: "The kinds this cluster serves could not be read.",
+        filter: "Filter",
+        filter_placeholder: "Name, namespace or any column",
+        label_selector: "Label selector",
+        label_selector_placeholder: "app=web,tier in (front,back)",
+        namespaces: "Namespaces",
+        all_namespaces: "All namespaces",
+        namespaces_chosen: |n| {
+            if n == 1 {
+                "1 namespace".into()
+            } else {
+                format!("{n} namespaces")
+            }
+        },
+        apply: "Apply",
+        clear: "Clear",
+        page_size: "Rows per page",
+        showing: |from, to, total| format!("{from}–{to} of {total}"),
+        previous: "Previous",
+        next: "Next",
+        no_match: "Nothing matches these filters.",
+        none_of_kind: "There are no objects of this kind here.",
+        load_failed: "The list could not be loaded.",
+        sort_by: |column| format!("Sort by {column}"),
+        cluster_unavailable: "This cluster cannot be reached right now; its lists come back when it does.",
+    },
 };

@@ -251,6 +251,7 @@ fn KubeconfigImport(mode: RwSignal<Mode>) -> impl IntoView {
             </Show>
         </form>
     }
+    .into_any()
 }
 
 #[component]
@@ -312,6 +313,7 @@ fn ContextCandidate(
             </Show>
         </li>
     }
+    .into_any()
 }
 
 /// The file picker of the upload mode: the file's text goes into the kubeconfig field (where the
@@ -434,4 +436,5 @@ fn TokenImport() -> impl IntoView {
             </div>
         </form>
     }
+    .into_any()
 }

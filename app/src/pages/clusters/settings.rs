@@ -123,6 +123,7 @@ fn GeneralSettings(cluster: ClusterInfo) -> impl IntoView {
             </div>
         </form>
     }
+    .into_any()
 }
 
 #[component]
@@ -230,6 +231,7 @@ fn CredentialsSettings(cluster: ClusterInfo) -> impl IntoView {
             </div>
         </form>
     }
+    .into_any()
 }
 
 #[component]
@@ -289,4 +291,5 @@ fn DangerZone(cluster: ClusterInfo) -> impl IntoView {
             </div>
         </form>
     }
+    .into_any()
 }
