@@ -11,6 +11,7 @@ pub mod i18n;
 pub mod nav;
 pub mod pages;
 pub mod preferences;
+pub mod resources;
 pub mod session;
 
 use leptos::prelude::*;
@@ -26,6 +27,7 @@ use pages::clusters::{
     import::ClusterImportPage, list::ClusterListPage, overview::ClusterOverviewPage,
     settings::ClusterSettingsPage, tokens::ApiTokensPage,
 };
+use pages::resources::list::ResourceListPage;
 use pages::{home::HomePage, login::LoginPage, not_found::NotFound};
 
 /// The HTML document around every page, rendered on the server only. `<html>` carries no
@@ -86,6 +88,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/clusters/import") view=ClusterImportPage/>
                     <Route path=path!("/clusters/:id") view=ClusterOverviewPage/>
                     <Route path=path!("/clusters/:id/settings") view=ClusterSettingsPage/>
+                    <Route path=path!("/clusters/:id/resources/:kind") view=ResourceListPage/>
                     <Route path=path!("/tokens") view=ApiTokensPage/>
                 </ParentRoute>
             </Routes>

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use crate::clusters::ClusterRegistry;
 use crate::config::Config;
 use crate::db::DbPool;
+use crate::resources::ResourceHub;
 
 /// Shared application state: cheap to clone, provided to axum and to Leptos as context.
 #[derive(Clone)]
@@ -13,4 +14,6 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// One kube client per managed cluster, and the key that seals their credentials.
     pub clusters: ClusterRegistry,
+    /// The resource browser's shared reflectors, one per (cluster, kind).
+    pub resources: ResourceHub,
 }

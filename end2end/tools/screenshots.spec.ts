@@ -62,6 +62,21 @@ for (const size of sizes) {
         await page.getByTestId('cluster-row-sandbox').getByTestId('cluster-link').click();
         await page.getByTestId('cluster-capacity').waitFor();
         await shoot(page, `cluster-overview-${tag}`);
+        const clusterUrl = page.url();
+        await page.goto(`${clusterUrl}/resources/pods`);
+        await page.getByTestId('resource-table').waitFor();
+        await hydrated(page);
+        await shoot(page, `resources-pods-${tag}`);
+        if (size.name === 'phone') {
+          await page.getByTestId('nav-toggle').click();
+          await page.getByTestId('nav-group-Workloads').waitFor();
+          await shoot(page, `resources-nav-${tag}`);
+          await page.keyboard.press('Escape');
+        }
+        await page.goto(`${clusterUrl}/resources/deployments.apps`);
+        await page.getByTestId('resource-table').waitFor();
+        await shoot(page, `resources-deployments-${tag}`);
+        await page.goto(clusterUrl);
         await page.getByTestId('cluster-settings-link').click();
         await page.getByTestId('settings-form').waitFor();
         await hydrated(page);

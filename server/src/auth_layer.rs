@@ -187,11 +187,13 @@ mod tests {
     /// A state whose pool points nowhere: these tests never reach the database.
     fn state() -> AppState {
         let db = backend::db::pool::build_lazy("postgres://nobody@127.0.0.1:1/none").expect("pool");
+        let clusters = backend::clusters::ClusterRegistry::new(
+            db.clone(),
+            backend::crypto::SecretKey::generate(),
+        );
         AppState {
-            clusters: backend::clusters::ClusterRegistry::new(
-                db.clone(),
-                backend::crypto::SecretKey::generate(),
-            ),
+            resources: backend::resources::ResourceHub::new(clusters.clone()),
+            clusters,
             db,
             config: Arc::new(Config {
                 data_dir: "/tmp".into(),

@@ -139,10 +139,12 @@ async fn serve(
         data_dir,
         secure_cookies: args.secure_cookies,
     };
+    let resources = backend::resources::ResourceHub::new(clusters.clone());
     let app = AppState {
         db,
         config: Arc::new(config),
         clusters,
+        resources,
     };
     let leptos = leptos_options(args.addr)?;
     let metrics = observability::init_metrics().map_err(StartupError::Metrics)?;

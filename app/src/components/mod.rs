@@ -10,6 +10,7 @@ pub mod header;
 pub mod icons;
 pub mod language_switch;
 pub mod menu;
+pub mod resource_nav;
 pub mod shell;
 pub mod sidebar;
 pub mod theme_switch;

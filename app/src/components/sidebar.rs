@@ -6,6 +6,7 @@ use leptos_router::components::A;
 
 use super::header::Brand;
 use super::icons::CloseIcon;
+use super::resource_nav::ResourceNav;
 use super::shell::Drawer;
 use crate::i18n::use_i18n;
 use crate::nav::NAV;
@@ -79,6 +80,7 @@ pub fn Sidebar() -> impl IntoView {
                 </button>
             </div>
             {groups}
+            <ResourceNav/>
         </nav>
     }
 }

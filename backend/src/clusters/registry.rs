@@ -18,6 +18,7 @@ use super::kubeconfig::ClusterCredentials;
 use super::rows::{self, ClusterRow};
 use crate::crypto::SecretKey;
 use crate::db::DbPool;
+use crate::resources::DiscoveryCache;
 
 /// The shared registry; cheap to clone.
 #[derive(Clone)]
@@ -29,6 +30,8 @@ struct Inner {
     db: DbPool,
     key: SecretKey,
     clients: RwLock<HashMap<Uuid, Entry>>,
+    /// What each cluster serves (the resource browser's navigation), dropped with its client.
+    discovery: DiscoveryCache,
     /// Wakes the health checker for an immediate check of every cluster.
     sync_all: Notify,
 }
@@ -46,6 +49,7 @@ impl ClusterRegistry {
                 db,
                 key,
                 clients: RwLock::new(HashMap::new()),
+                discovery: DiscoveryCache::default(),
                 sync_all: Notify::new(),
             }),
         }
@@ -67,6 +71,11 @@ impl ClusterRegistry {
             .ok_or_else(|| ClusterError::NotFound(cluster_id.to_string()))?;
         drop(conn);
         self.rebuild(&row).await
+    }
+
+    /// The discovery cache of every cluster's kinds.
+    pub fn discovery(&self) -> &DiscoveryCache {
+        &self.inner.discovery
     }
 
     fn cached(&self, id: Uuid) -> Option<Entry> {
@@ -98,6 +107,7 @@ impl ClusterRegistry {
                     updated_at: row.updated_at,
                 },
             );
+        self.inner.discovery.forget(row.id);
         Ok(client)
     }
 
@@ -108,6 +118,7 @@ impl ClusterRegistry {
             .write()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .remove(&cluster_id);
+        self.inner.discovery.forget(cluster_id);
     }
 
     /// Drops clients of clusters that no longer exist or whose row changed since the client was
@@ -120,6 +131,7 @@ impl ClusterRegistry {
             .write()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .retain(|id, entry| fresh.get(id) == Some(&entry.updated_at));
+        self.inner.discovery.retain(|id| fresh.contains_key(id));
     }
 
     /// Decrypts the credentials of `row` (bound to its id).

@@ -55,6 +55,10 @@ fn router(db: &TestDb) -> Router {
             secure_cookies: false,
         }),
         clusters: ClusterRegistry::new(db.pool.clone(), SecretKey::generate()),
+        resources: backend::resources::ResourceHub::new(ClusterRegistry::new(
+            db.pool.clone(),
+            SecretKey::generate(),
+        )),
     };
     let (routes, _) = super::router::<AppState>().split_for_parts();
     routes

@@ -1,0 +1,3 @@
+//! The resource browser's pages: one list page for every kind.
+
+pub mod list;
