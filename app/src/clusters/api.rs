@@ -87,9 +87,12 @@ pub async fn create_cluster(cluster: NewCluster) -> Result<ClusterInfo, AppError
 pub async fn update_cluster(id: String, update: ClusterUpdate) -> Result<ClusterInfo, AppError> {
     let (state, user) = ssr::context().await?;
     let id = backend::clusters::parse_id(&id).map_err(ssr::failed)?;
-    backend::clusters::update(&state.clusters, &user, &ssr::client(), id, update)
+    let updated = backend::clusters::update(&state.clusters, &user, &ssr::client(), id, update)
         .await
-        .map_err(ssr::failed)
+        .map_err(ssr::failed)?;
+    // Live lists restart with the new credentials instead of keeping the old client.
+    state.resources.stop_cluster(id);
+    Ok(updated)
 }
 
 /// Deletes a cluster's registration; `confirm_name` must be its name. Admins only.
@@ -99,7 +102,9 @@ pub async fn delete_cluster(id: String, confirm_name: String) -> Result<(), AppE
     let id = backend::clusters::parse_id(&id).map_err(ssr::failed)?;
     backend::clusters::delete(&state.clusters, &user, &ssr::client(), id, &confirm_name)
         .await
-        .map_err(ssr::failed)
+        .map_err(ssr::failed)?;
+    state.resources.stop_cluster(id);
+    Ok(())
 }
 
 /// Checks the cluster's health now and returns it refreshed.

@@ -74,9 +74,10 @@ pub async fn update(
     ApiJson(changes): ApiJson<ClusterUpdate>,
 ) -> ApiResult<Json<ClusterInfo>> {
     let id = service::parse_id(&id)?;
-    Ok(Json(
-        service::update(&app.clusters, &caller.user, &caller.client, id, changes).await?,
-    ))
+    let updated = service::update(&app.clusters, &caller.user, &caller.client, id, changes).await?;
+    // Live lists restart with the new credentials instead of keeping the old client.
+    app.resources.stop_cluster(id);
+    Ok(Json(updated))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -104,6 +105,7 @@ pub async fn delete(
         )
     })?;
     service::delete(&app.clusters, &caller.user, &caller.client, id, &confirm).await?;
+    app.resources.stop_cluster(id);
     Ok(StatusCode::NO_CONTENT)
 }
 
