@@ -10,7 +10,6 @@ use std::time::{Duration, Instant};
 use backend::ClientInfo;
 use backend::clusters::{self, ClusterRegistry, health};
 use backend::crypto::SecretKey;
-use backend::db::models::users::{self, NewUser};
 use backend::db::testing::TestDb;
 use model::auth::UserInfo;
 use model::clusters::{ClusterSettings, ClusterSource, NewCluster};
@@ -65,21 +64,7 @@ where
 #[tokio::main]
 async fn main() {
     let db = TestDb::new().await;
-    let admin = {
-        let mut conn = db.pool.get().await.expect("conn");
-        let row = users::insert(
-            &mut conn,
-            &NewUser {
-                username: "bench",
-                display_name: "bench",
-                password_hash: "-",
-                is_admin: true,
-            },
-        )
-        .await
-        .expect("user");
-        UserInfo::from(&row)
-    };
+    let admin = db.user("bench", true).await;
     let registry = ClusterRegistry::new(db.pool.clone(), SecretKey::generate());
 
     let mut sandboxes = Vec::new();

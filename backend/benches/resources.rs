@@ -16,12 +16,10 @@ use std::time::{Duration, Instant};
 use backend::ClientInfo;
 use backend::clusters::{self, ClusterRegistry};
 use backend::crypto::SecretKey;
-use backend::db::models::users::{self, NewUser};
 use backend::db::testing::TestDb;
 use backend::resources::{self, ResourceHub};
 use k8s_openapi::api::core::v1::Pod;
 use kube::api::{Api, ListParams};
-use model::auth::UserInfo;
 use model::clusters::{ClusterSettings, ClusterSource, NewCluster};
 use model::resources::ListQuery;
 use sandbox::{SandboxConfig, Scenario};
@@ -97,21 +95,7 @@ async fn median(hub: &ResourceHub, cluster: uuid::Uuid, query: ListQuery) -> (Du
 async fn main() {
     let db = TestDb::new().await;
     let registry = ClusterRegistry::new(db.pool.clone(), SecretKey::generate());
-    let admin = {
-        let mut conn = db.pool.get().await.expect("conn");
-        let row = users::insert(
-            &mut conn,
-            &NewUser {
-                username: "bench",
-                display_name: "bench",
-                password_hash: "-",
-                is_admin: true,
-            },
-        )
-        .await
-        .expect("user");
-        UserInfo::from(&row)
-    };
+    let admin = db.user("bench", true).await;
     let seeding = Instant::now();
     let cluster_under_test = ScaleCluster::start().await;
     let info = clusters::create(

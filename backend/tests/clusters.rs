@@ -8,13 +8,11 @@ use backend::ClientInfo;
 use backend::api_tokens;
 use backend::clusters::{self, ClusterError, ClusterRegistry, health};
 use backend::crypto::SecretKey;
-use backend::db::models::users::{self, NewUser};
 use backend::db::schema::{audit_events, clusters as clusters_table};
 use backend::db::testing::TestDb;
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 use model::api::NewApiToken;
-use model::auth::UserInfo;
 use model::clusters::{
     ClusterSettings, ClusterSource, ClusterStatus, ClusterUpdate, ConnectionFailureKind,
     ContextImport, Environment, NewCluster,
@@ -28,22 +26,6 @@ async fn sandbox(scenario: Scenario) -> SandboxHandle {
     })
     .await
     .expect("sandbox starts")
-}
-
-async fn user(db: &TestDb, name: &str, is_admin: bool) -> UserInfo {
-    let mut conn = db.pool.get().await.expect("conn");
-    let row = users::insert(
-        &mut conn,
-        &NewUser {
-            username: name,
-            display_name: name,
-            password_hash: "not-a-hash",
-            is_admin,
-        },
-    )
-    .await
-    .expect("insert user");
-    UserInfo::from(&row)
 }
 
 fn client() -> ClientInfo {
@@ -87,7 +69,7 @@ async fn status_of(registry: &ClusterRegistry, id: &str) -> (ClusterStatus, Opti
 #[tokio::test(flavor = "multi_thread")]
 async fn importing_contexts_checks_health_and_a_dead_cluster_never_slows_the_others() {
     let db = TestDb::new().await;
-    let admin = user(&db, "admin", true).await;
+    let admin = db.user("admin", true).await;
     let registry = ClusterRegistry::new(db.pool.clone(), SecretKey::generate());
     let (a, b) = tokio::join!(sandbox(Scenario::Demo), sandbox(Scenario::Empty));
 
@@ -192,7 +174,7 @@ async fn importing_contexts_checks_health_and_a_dead_cluster_never_slows_the_oth
 #[tokio::test(flavor = "multi_thread")]
 async fn connection_tests_say_exactly_why_they_failed() {
     let db = TestDb::new().await;
-    let admin = user(&db, "admin", true).await;
+    let admin = db.user("admin", true).await;
     let (a, b) = tokio::join!(sandbox(Scenario::Empty), sandbox(Scenario::Empty));
 
     let ok = clusters::test_connection(&admin, &from_kubeconfig(&a))
@@ -257,7 +239,7 @@ async fn connection_tests_say_exactly_why_they_failed() {
         clusters::test_connection(&admin, &garbage).await,
         Err(ClusterError::Kubeconfig(_))
     ));
-    let viewer = user(&db, "viewer", false).await;
+    let viewer = db.user("viewer", false).await;
     assert!(matches!(
         clusters::test_connection(&viewer, &from_kubeconfig(&a)).await,
         Err(ClusterError::AdminRequired)
@@ -267,7 +249,7 @@ async fn connection_tests_say_exactly_why_they_failed() {
 #[tokio::test(flavor = "multi_thread")]
 async fn credentials_are_sealed_in_the_database_and_replaced_on_edit() {
     let db = TestDb::new().await;
-    let admin = user(&db, "admin", true).await;
+    let admin = db.user("admin", true).await;
     let registry = ClusterRegistry::new(db.pool.clone(), SecretKey::generate());
     let (a, b) = tokio::join!(sandbox(Scenario::Empty), sandbox(Scenario::Empty));
     let created = clusters::create(
@@ -324,8 +306,8 @@ async fn credentials_are_sealed_in_the_database_and_replaced_on_edit() {
 #[tokio::test(flavor = "multi_thread")]
 async fn guardrails_refuse_read_only_changes_non_admins_and_untyped_deletes() {
     let db = TestDb::new().await;
-    let admin = user(&db, "admin", true).await;
-    let viewer = user(&db, "viewer", false).await;
+    let admin = db.user("admin", true).await;
+    let viewer = db.user("viewer", false).await;
     let registry = ClusterRegistry::new(db.pool.clone(), SecretKey::generate());
     let a = sandbox(Scenario::Empty).await;
     let created = clusters::create(
@@ -426,8 +408,8 @@ async fn the_default_cluster_is_upserted_with_fresh_credentials_on_every_start()
 #[tokio::test(flavor = "multi_thread")]
 async fn api_tokens_authenticate_until_revoked_and_are_stored_hashed() {
     let db = TestDb::new().await;
-    let alice = user(&db, "alice", false).await;
-    let bob = user(&db, "bob", false).await;
+    let alice = db.user("alice", false).await;
+    let bob = db.user("bob", false).await;
     let created = api_tokens::create(
         &db.pool,
         &alice,

@@ -7,8 +7,7 @@ use std::time::{Duration, Instant};
 use backend::ClientInfo;
 use backend::clusters::{self, ClusterRegistry};
 use backend::crypto::SecretKey;
-use backend::db::models::users::{self, NewUser};
-use backend::db::testing::TestDb;
+use backend::db::testing::{TestDb, insert_user};
 use backend::resources::{self, HubSettings, ResourceHub, RowEvent, RowSubscription};
 use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::core::v1::{ConfigMap, Pod};
@@ -41,20 +40,7 @@ async fn sandbox(scenario: Scenario) -> SandboxHandle {
 }
 
 async fn register(registry: &ClusterRegistry, name: &str, source: ClusterSource) -> Uuid {
-    let mut conn = registry.db().get().await.expect("conn");
-    let row = users::insert(
-        &mut conn,
-        &NewUser {
-            username: &format!("admin-{name}"),
-            display_name: "Admin",
-            password_hash: "not-a-hash",
-            is_admin: true,
-        },
-    )
-    .await
-    .expect("insert user");
-    drop(conn);
-    let admin = model::auth::UserInfo::from(&row);
+    let admin = insert_user(registry.db(), &format!("admin-{name}"), true).await;
     let client = ClientInfo {
         ip: None,
         user_agent: None,

@@ -15,6 +15,7 @@ use diesel_async::RunQueryDsl;
 use tokio::sync::OnceCell;
 
 use crate::db::embedded::{EmbeddedOptions, EmbeddedPostgres};
+use crate::db::models::users::{self, NewUser};
 use crate::db::pool::{establish, quote_ident};
 use crate::db::{DbPool, connect, migrate};
 
@@ -68,6 +69,31 @@ impl TestDb {
             admin_url: server.admin_url.clone(),
         }
     }
+}
+
+impl TestDb {
+    /// Adds a user named `name` (its display name too) with an unusable password hash.
+    pub async fn user(&self, name: &str, is_admin: bool) -> model::auth::UserInfo {
+        insert_user(&self.pool, name, is_admin).await
+    }
+}
+
+/// Adds a user named `name` to the database behind `pool`, for tests and benchmarks that
+/// need someone to act as; the password hash is not a hash, so nobody can sign in as it.
+pub async fn insert_user(pool: &DbPool, name: &str, is_admin: bool) -> model::auth::UserInfo {
+    let mut conn = pool.get().await.expect("conn");
+    let row = users::insert(
+        &mut conn,
+        &NewUser {
+            username: name,
+            display_name: name,
+            password_hash: "not-a-hash",
+            is_admin,
+        },
+    )
+    .await
+    .expect("insert user");
+    model::auth::UserInfo::from(&row)
 }
 
 impl Drop for TestDb {

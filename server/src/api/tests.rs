@@ -11,7 +11,6 @@ use backend::AppState;
 use backend::clusters::ClusterRegistry;
 use backend::config::Config;
 use backend::crypto::SecretKey;
-use backend::db::models::users::{self, NewUser};
 use backend::db::testing::TestDb;
 use model::api::NewApiToken;
 use model::auth::UserInfo;
@@ -19,22 +18,6 @@ use serde_json::{Value, json};
 use tower::ServiceExt;
 
 use crate::auth_layer;
-
-async fn user(db: &TestDb, name: &str, is_admin: bool) -> UserInfo {
-    let mut conn = db.pool.get().await.expect("conn");
-    let row = users::insert(
-        &mut conn,
-        &NewUser {
-            username: name,
-            display_name: name,
-            password_hash: "not-a-hash",
-            is_admin,
-        },
-    )
-    .await
-    .expect("insert user");
-    UserInfo::from(&row)
-}
 
 async fn token_for(db: &TestDb, user: &UserInfo) -> String {
     let new = NewApiToken {
@@ -100,8 +83,8 @@ async fn call(
 #[tokio::test(flavor = "multi_thread")]
 async fn a_token_creates_lists_syncs_and_deletes_clusters() {
     let db = TestDb::new().await;
-    let admin = user(&db, "admin", true).await;
-    let viewer = user(&db, "viewer", false).await;
+    let admin = db.user("admin", true).await;
+    let viewer = db.user("viewer", false).await;
     let (admin_token, viewer_token) = (token_for(&db, &admin).await, token_for(&db, &viewer).await);
     let sandbox = sandbox::start(sandbox::SandboxConfig {
         scenario: sandbox::Scenario::Empty,
@@ -261,7 +244,7 @@ async fn a_token_creates_lists_syncs_and_deletes_clusters() {
 #[tokio::test(flavor = "multi_thread")]
 async fn tokens_are_managed_through_the_api_and_stop_working_when_revoked() {
     let db = TestDb::new().await;
-    let alice = user(&db, "alice", false).await;
+    let alice = db.user("alice", false).await;
     let first = token_for(&db, &alice).await;
     let router = router(&db);
     let (status, created) = call(
