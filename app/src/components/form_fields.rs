@@ -2,11 +2,26 @@
 //! (`aria-describedby`, `aria-invalid`). Labels are catalog lookups, so they follow the language.
 //! Values live in signals owned by the page: an error never clears what the reader typed.
 
-use crate::i18n::{Messages, use_i18n};
 use leptos::prelude::*;
+use model::AppError;
+
+use crate::i18n::{Messages, field_error, use_i18n};
 
 /// A catalog lookup for a label or hint.
 pub type Text = fn(&'static Messages) -> &'static str;
+
+/// The server's message for `field` in the latest error (tracked), in the reader's language.
+pub fn server_field_error(
+    error: Signal<Option<AppError>>,
+    field: &'static str,
+) -> Signal<Option<String>> {
+    let i18n = use_i18n();
+    Signal::derive(move || {
+        error
+            .get()
+            .and_then(|e| field_error(i18n.lang(), &e, field))
+    })
+}
 
 /// Label, control, hint and error, stacked.
 #[component]

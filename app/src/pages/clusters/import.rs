@@ -11,9 +11,10 @@ use model::clusters::{ClusterSource, ContextImport, KubeconfigContext, NewCluste
 use super::connection_test::ConnectionTester;
 use super::is_admin;
 use super::settings_fields::{ClusterSettingsFields, SettingsForm, name_is_valid, suggested_name};
+use super::token_fields::{TokenFields, TokenForm};
 use crate::clusters::api::{create_cluster, import_clusters, list_kubeconfig_contexts};
 use crate::components::current_cluster::use_cluster_directory;
-use crate::components::form_fields::{CheckboxField, FormAlert, TextAreaField, TextField};
+use crate::components::form_fields::{FormAlert, TextAreaField};
 use crate::i18n::{error_message, use_i18n};
 
 /// How the reader gives Capstan the credentials.
@@ -364,23 +365,9 @@ fn FileLoader(
 fn TokenImport() -> impl IntoView {
     let i18n = use_i18n();
     let directory = use_cluster_directory();
-    let server = RwSignal::new(String::new());
-    let token = RwSignal::new(String::new());
-    let ca_pem = RwSignal::new(String::new());
-    let insecure = RwSignal::new(false);
+    let credentials = TokenForm::new(String::new());
     let form = SettingsForm::new(String::new());
-    let source = Signal::derive(move || {
-        let (server, token) = (
-            server.get().trim().to_string(),
-            token.get().trim().to_string(),
-        );
-        (!server.is_empty() && !token.is_empty()).then(|| ClusterSource::Token {
-            server,
-            token,
-            ca_pem: Some(ca_pem.get()).filter(|p| !p.trim().is_empty()),
-            insecure_skip_tls_verify: insecure.get(),
-        })
-    });
+    let source = Signal::derive(move || credentials.source());
     let save = Action::new(|cluster: &NewCluster| {
         let cluster = cluster.clone();
         async move { create_cluster(cluster).await }
@@ -393,13 +380,6 @@ fn TokenImport() -> impl IntoView {
         }
     });
     let error = Signal::derive(move || save.value().get().and_then(Result::err));
-    let field = move |name: &'static str| {
-        Signal::derive(move || {
-            error
-                .get()
-                .and_then(|e| crate::i18n::field_error(i18n.lang(), &e, name))
-        })
-    };
     let local_error = RwSignal::new(None::<String>);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -422,10 +402,7 @@ fn TokenImport() -> impl IntoView {
     view! {
         <form class="form import-form" novalidate on:submit=submit>
             <FormAlert message=alert testid="import-error"/>
-            <TextField id="import-server" label=|t| t.clusters.server_url value=server kind="url" required=true placeholder="https://203.0.113.10:6443" error=field("server")/>
-            <TextField id="import-token" label=|t| t.clusters.bearer_token value=token kind="password" required=true error=field("token")/>
-            <TextAreaField id="import-ca" label=|t| t.clusters.ca_pem hint=|t| t.clusters.ca_pem_hint value=ca_pem rows=5 code=true error=field("ca_pem")/>
-            <CheckboxField id="import-insecure" label=|t| t.clusters.insecure checked=insecure/>
+            <TokenFields form=credentials prefix="import" error/>
             <ClusterSettingsFields form prefix="import" error/>
             <ConnectionTester source testid="import-test"/>
             <div class="form-actions">

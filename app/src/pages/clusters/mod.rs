@@ -8,6 +8,7 @@ pub mod list;
 pub mod overview;
 pub mod settings;
 mod settings_fields;
+mod token_fields;
 pub mod tokens;
 
 use leptos::prelude::*;

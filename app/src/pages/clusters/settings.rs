@@ -10,10 +10,11 @@ use model::clusters::{ClusterInfo, ClusterSource, ClusterUpdate};
 use super::connection_test::ConnectionTester;
 use super::is_admin;
 use super::settings_fields::{ClusterSettingsFields, SettingsForm};
+use super::token_fields::{TokenFields, TokenForm};
 use crate::clusters::api::{delete_cluster, get_cluster, update_cluster};
 use crate::components::current_cluster::use_cluster_directory;
-use crate::components::form_fields::{CheckboxField, FormAlert, TextAreaField, TextField};
-use crate::i18n::{error_message, field_error, use_i18n};
+use crate::components::form_fields::{FormAlert, TextAreaField, TextField, server_field_error};
+use crate::i18n::{error_message, use_i18n};
 
 #[component]
 pub fn ClusterSettingsPage() -> impl IntoView {
@@ -133,22 +134,10 @@ fn CredentialsSettings(cluster: ClusterInfo) -> impl IntoView {
     let use_token = RwSignal::new(cluster.auth_kind == model::clusters::AuthKind::Token);
     let kubeconfig = RwSignal::new(String::new());
     let context = RwSignal::new(String::new());
-    let server = RwSignal::new(cluster.server_url.clone());
-    let token = RwSignal::new(String::new());
-    let ca_pem = RwSignal::new(String::new());
-    let insecure = RwSignal::new(false);
+    let credentials = TokenForm::new(cluster.server_url.clone());
     let source = Signal::derive(move || {
         if use_token.get() {
-            let (s, t) = (
-                server.get().trim().to_string(),
-                token.get().trim().to_string(),
-            );
-            (!s.is_empty() && !t.is_empty()).then(|| ClusterSource::Token {
-                server: s,
-                token: t,
-                ca_pem: Some(ca_pem.get()).filter(|p| !p.trim().is_empty()),
-                insecure_skip_tls_verify: insecure.get(),
-            })
+            credentials.source()
         } else {
             let k = kubeconfig.get();
             (!k.trim().is_empty()).then(|| ClusterSource::Kubeconfig {
@@ -171,15 +160,12 @@ fn CredentialsSettings(cluster: ClusterInfo) -> impl IntoView {
     Effect::new(move |_| {
         if let Some(Ok(_)) = replace.value().get() {
             // The new credentials are stored; clear the secret fields so they leave the page.
-            token.set(String::new());
+            credentials.token.set(String::new());
             kubeconfig.set(String::new());
             directory.list.refetch();
         }
     });
     let error = Signal::derive(move || replace.value().get().and_then(Result::err));
-    let field = move |name: &'static str| {
-        Signal::derive(move || error.get().and_then(|e| field_error(i18n.lang(), &e, name)))
-    };
     let done = move || matches!(replace.value().get(), Some(Ok(_))) && !replace.pending().get();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -206,14 +192,11 @@ fn CredentialsSettings(cluster: ClusterInfo) -> impl IntoView {
             <Show
                 when=move || use_token.get()
                 fallback=move || view! {
-                    <TextAreaField id="credentials-kubeconfig" label=|t| t.clusters.kubeconfig value=kubeconfig rows=8 code=true error=field("kubeconfig")/>
-                    <TextField id="credentials-context" label=|t| t.clusters.context_name value=context error=field("context")/>
+                    <TextAreaField id="credentials-kubeconfig" label=|t| t.clusters.kubeconfig value=kubeconfig rows=8 code=true error=server_field_error(error, "kubeconfig")/>
+                    <TextField id="credentials-context" label=|t| t.clusters.context_name value=context error=server_field_error(error, "context")/>
                 }
             >
-                <TextField id="credentials-server" label=|t| t.clusters.server_url value=server kind="url" error=field("server")/>
-                <TextField id="credentials-token" label=|t| t.clusters.bearer_token value=token kind="password" error=field("token")/>
-                <TextAreaField id="credentials-ca" label=|t| t.clusters.ca_pem hint=|t| t.clusters.ca_pem_hint value=ca_pem rows=5 code=true error=field("ca_pem")/>
-                <CheckboxField id="credentials-insecure" label=|t| t.clusters.insecure checked=insecure/>
+                <TokenFields form=credentials prefix="credentials" error/>
             </Show>
             <ConnectionTester source testid="credentials-test"/>
             <div class="form-actions">

@@ -6,8 +6,8 @@ use model::AppError;
 use model::clusters::{ClusterInfo, ClusterSettings, Environment};
 
 use crate::components::cluster_badges::{cluster_colour, environment_label};
-use crate::components::form_fields::{CheckboxField, TextField};
-use crate::i18n::{field_error, use_i18n};
+use crate::components::form_fields::{CheckboxField, TextField, server_field_error};
+use crate::i18n::use_i18n;
 
 /// The settings as the reader edits them.
 #[derive(Clone, Copy)]
@@ -95,9 +95,7 @@ pub fn ClusterSettingsFields(
     #[prop(into, optional)] local_name_error: Signal<Option<String>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let field = move |name: &'static str| {
-        Signal::derive(move || error.get().and_then(|e| field_error(i18n.lang(), &e, name)))
-    };
+    let field = move |name: &'static str| server_field_error(error, name);
     let name_error = {
         let server = field("name");
         Signal::derive(move || local_name_error.get().or_else(|| server.get()))
