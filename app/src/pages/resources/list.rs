@@ -233,7 +233,7 @@ fn ResourceTable(
                         "col-{} priority-{}{}",
                         c.id,
                         c.priority,
-                        if c.kind == ColumnType::Status { format!(" status-cell {tone}") } else { String::new() }
+                        if c.kind == ColumnType::Status { format!(" status-col {tone}") } else { String::new() }
                     );
                     let title = (c.kind == ColumnType::Age).then(|| cell.clone());
                     let dot = (c.kind == ColumnType::Status).then(|| view! { <span class="tone-dot" aria-hidden="true"></span> });
