@@ -8,13 +8,14 @@ use backend::ClientInfo;
 use backend::clusters::{self, ClusterRegistry};
 use backend::crypto::SecretKey;
 use backend::db::testing::{TestDb, insert_user};
-use backend::resources::{self, HubSettings, ResourceHub, RowEvent, RowSubscription};
+use backend::resources::{self, HubSettings, LiveSettings, ResourceHub, RowEvent, RowSubscription};
 use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::core::v1::{ConfigMap, Pod};
 use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
 use kube::api::{Api, DeleteParams, DynamicObject, Patch, PatchParams, PostParams};
 use kube::discovery::ApiResource;
 use model::clusters::{ClusterSettings, ClusterSource, NewCluster};
+use model::live::{LiveRequest, LiveState, LiveUpdate};
 use model::resources::{ColumnType, ListQuery, NavGroup, ResourcePage, ResourceRow, Tone};
 use model::{AppError, ErrorKind};
 use sandbox::{SandboxConfig, SandboxHandle, Scenario};
@@ -851,4 +852,208 @@ async fn idle_reflectors_stop_and_subscribers_keep_them_alive() {
     assert!(env.hub.running(env.cluster).is_empty());
     // A stopped reflector starts again transparently.
     assert!(env.all("pods").await.total > 0);
+}
+
+/// A live-list session over channels, as the WebSocket handler runs it.
+struct LiveSession {
+    requests: tokio::sync::mpsc::Sender<LiveRequest>,
+    updates: tokio::sync::mpsc::Receiver<LiveUpdate>,
+}
+
+impl LiveSession {
+    fn start(env: &Env, kind: &str) -> Self {
+        let (requests, requests_rx) = tokio::sync::mpsc::channel(8);
+        let (updates_tx, updates) = tokio::sync::mpsc::channel(256);
+        let settings = LiveSettings {
+            coalesce: Duration::from_millis(50),
+            first_retry: Duration::from_millis(200),
+            max_retry: Duration::from_millis(500),
+        };
+        tokio::spawn(resources::serve_live(
+            env.hub.clone(),
+            env.cluster,
+            kind.to_string(),
+            settings,
+            requests_rx,
+            updates_tx,
+        ));
+        Self { requests, updates }
+    }
+
+    async fn watch(&self, query: ListQuery) {
+        self.requests
+            .send(LiveRequest::Watch { query })
+            .await
+            .expect("session alive");
+    }
+
+    /// The next update `wanted` accepts, within `within`; others are skipped.
+    async fn next(&mut self, within: Duration, wanted: impl Fn(&LiveUpdate) -> bool) -> LiveUpdate {
+        let deadline = Instant::now() + within;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match tokio::time::timeout(left, self.updates.recv()).await {
+                Ok(Some(update)) if wanted(&update) => return update,
+                Ok(Some(_)) => {}
+                Ok(None) => panic!("live session ended"),
+                Err(_) => panic!("no matching live update within {within:?}"),
+            }
+        }
+    }
+}
+
+fn page_names(update: &LiveUpdate) -> Vec<String> {
+    match update {
+        LiveUpdate::Page { rows, .. } => rows.iter().map(|r| r.name.clone()).collect(),
+        _ => Vec::new(),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_live_list_sends_its_page_then_changed_rows_entries_and_removals() {
+    let env = env().await;
+    let within = Duration::from_secs(5);
+    let configmaps = Api::<ConfigMap>::namespaced(env.kube.clone(), "default");
+    for name in ["live-a", "live-b"] {
+        let cm: ConfigMap = serde_json::from_value(json!({
+            "metadata": {"name": name, "namespace": "default", "labels": {"live": "yes"}},
+            "data": {"k": "v"},
+        }))
+        .expect("cm");
+        configmaps
+            .create(&PostParams::default(), &cm)
+            .await
+            .expect("create");
+    }
+    let mut live = LiveSession::start(&env, "configmaps");
+    live.watch(ListQuery {
+        label_selector: "live=yes".into(),
+        ..Default::default()
+    })
+    .await;
+    let first = live
+        .next(within, |u| matches!(u, LiveUpdate::Page { .. }))
+        .await;
+    assert_eq!(page_names(&first), ["live-a", "live-b"]);
+    let LiveUpdate::Page { total, columns, .. } = &first else {
+        unreachable!()
+    };
+    assert_eq!((*total, columns[0].id.as_str()), (2, "name"));
+
+    // A row on the page changes: that row alone, at once.
+    configmaps
+        .patch(
+            "live-a",
+            &PatchParams::default(),
+            &Patch::Merge(json!({"data": {"k": "v", "k2": "w"}})),
+        )
+        .await
+        .expect("patch");
+    let changed = live
+        .next(within, |u| matches!(u, LiveUpdate::Row { .. }))
+        .await;
+    let LiveUpdate::Row { row } = changed else {
+        unreachable!()
+    };
+    assert_eq!((row.name.as_str(), row.cells[2].as_str()), ("live-a", "2"));
+
+    // An object enters the selection: a new page with it, in order.
+    let cm: ConfigMap = serde_json::from_value(json!({
+        "metadata": {"name": "live-0", "namespace": "default", "labels": {"live": "yes"}},
+    }))
+    .expect("cm");
+    configmaps
+        .create(&PostParams::default(), &cm)
+        .await
+        .expect("create");
+    let entered = live
+        .next(within, |u| matches!(u, LiveUpdate::Page { .. }))
+        .await;
+    assert_eq!(page_names(&entered), ["live-0", "live-a", "live-b"]);
+
+    // A change outside the selection sends nothing; a removal sends the uid.
+    let other: ConfigMap =
+        serde_json::from_value(json!({"metadata": {"name": "not-live", "namespace": "default"}}))
+            .expect("cm");
+    configmaps
+        .create(&PostParams::default(), &other)
+        .await
+        .expect("create");
+    configmaps
+        .delete("live-b", &DeleteParams::default())
+        .await
+        .expect("delete");
+    let removed = live
+        .next(within, |u| !matches!(u, LiveUpdate::Status(_)))
+        .await;
+    assert!(matches!(removed, LiveUpdate::Removed { .. }), "{removed:?}");
+
+    // A new query on the same socket: its page.
+    live.watch(ListQuery {
+        filter: "live-0".into(),
+        ..Default::default()
+    })
+    .await;
+    let filtered = live
+        .next(within, |u| matches!(u, LiveUpdate::Page { .. }))
+        .await;
+    assert_eq!(page_names(&filtered), ["live-0"]);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_live_list_reports_bad_queries_and_a_cluster_outage_then_recovers() {
+    let env = env().await;
+    let within = Duration::from_secs(10);
+    let mut live = LiveSession::start(&env, "namespaces");
+    live.watch(ListQuery {
+        label_selector: "a in (".into(),
+        ..Default::default()
+    })
+    .await;
+    let refused = live.next(within, |_| true).await;
+    let LiveUpdate::Error { error } = refused else {
+        panic!("{refused:?}")
+    };
+    assert_eq!(error.code, "resource.invalid_query");
+    assert!(error.field_message("label_selector").is_some());
+
+    // A corrected query on the same socket is served.
+    live.watch(ListQuery::default()).await;
+    let page = live
+        .next(within, |u| matches!(u, LiveUpdate::Page { .. }))
+        .await;
+    assert!(page_names(&page).contains(&"shop".to_string()));
+
+    // The cluster goes away: "retrying" with a reason, then live again with a fresh page.
+    env.sandbox.faults().set(sandbox::Faults {
+        outage: true,
+        ..Default::default()
+    });
+    // A watch request may be past the outage check when it begins: drop until one breaks.
+    let mut retrying = None;
+    for _ in 0..20 {
+        env.sandbox.faults().drop_watches();
+        if let Ok(Some(LiveUpdate::Status(LiveState::Retrying { message }))) =
+            tokio::time::timeout(Duration::from_secs(1), live.updates.recv()).await
+        {
+            retrying = Some(message);
+            break;
+        }
+    }
+    let message = retrying.expect("the live list says it is retrying");
+    assert!(message.contains("demo"), "names the cluster: {message}");
+    env.sandbox.faults().set(sandbox::Faults::default());
+    live.next(Duration::from_secs(30), |u| {
+        matches!(u, LiveUpdate::Status(LiveState::Live))
+    })
+    .await;
+
+    // Unknown kinds are an error, not a retry.
+    let mut unknown = LiveSession::start(&env, "gizmos.example.com");
+    unknown.watch(ListQuery::default()).await;
+    let refused = unknown.next(within, |_| true).await;
+    let LiveUpdate::Error { error } = refused else {
+        panic!("{refused:?}")
+    };
+    assert_eq!(error.code, "resource.kind_unknown");
 }

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { hydrated, isPhone, signIn } from './support';
+import { hydrated, isPhone, kubectl, signIn } from './support';
 
 /** The sandbox cluster's id, read from its row in the cluster list. */
 async function sandboxId(page: Page): Promise<string> {
@@ -35,14 +35,18 @@ test('filters, namespaces, label selectors, sorting and paging live in the addre
   const id = await sandboxId(page);
   await page.goto(`/clusters/${id}/resources/pods`);
   await hydrated(page);
-  await page.getByTestId('filter-namespaces').fill('kube-system');
+  // Several namespaces at once, picked from the cluster's namespaces.
+  await page.getByTestId('ns-summary').click();
+  await page.getByTestId('ns-search').fill('s');
+  await page.getByTestId('ns-option-kube-system').check();
+  await page.getByTestId('ns-option-shop').check();
   await page.getByTestId('filter-apply').click();
-  await expect(page).toHaveURL(/ns=kube-system/);
+  await expect(page).toHaveURL(/ns=kube-system&ns=shop|ns=shop&ns=kube-system/);
+  await expect(page.getByTestId('ns-summary')).toHaveText('kube-system, shop');
   const rows = page.getByTestId('resource-table').locator('tbody tr');
   await expect(rows.first()).toBeVisible();
-  for (const ns of await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-namespace')))) {
-    expect(ns).toBe('kube-system');
-  }
+  const seen = new Set(await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-namespace'))));
+  expect([...seen].sort()).toEqual(['kube-system', 'shop']);
 
   // A deep link with a sort and a page size, opened directly (server-rendered).
   await page.goto(`/clusters/${id}/resources/pods?sort=name&desc=1&size=25`);
@@ -81,4 +85,35 @@ test('secrets list their type and key count, never their values', async ({ page 
   });
   expect(unknown.status()).toBe(404);
   expect((await unknown.json()).code).toBe('resource.kind_unknown');
+});
+
+test('rows follow the cluster live: added, changed and removed without a reload', async ({ page }, testInfo) => {
+  const name = `live-${testInfo.project.name}`;
+  kubectl(['delete', 'configmap', name, '-n', 'default', '--ignore-not-found']);
+  await signIn(page, '/clusters');
+  const id = await sandboxId(page);
+  await page.goto(`/clusters/${id}/resources/configmaps?q=${name}`);
+  await hydrated(page);
+  await expect(page.getByTestId('live-status')).toHaveAttribute('data-state', 'live');
+  await expect(page.getByTestId('resource-empty')).toBeVisible();
+  // A marker on the window proves that nothing below reloads the page.
+  await page.evaluate(() => ((window as unknown as { liveMarker: boolean }).liveMarker = true));
+  try {
+    kubectl(['create', 'configmap', name, '-n', 'default', '--from-literal=a=1']);
+    const row = page.getByTestId(`resource-row-${name}`);
+    await expect(row).toBeVisible({ timeout: 5_000 });
+    await expect(row.locator('td[data-col="data"]')).toHaveText('1');
+    await expect(page.getByTestId('resource-count')).toContainText('of 1');
+
+    kubectl(['patch', 'configmap', name, '-n', 'default', '-p', '{"data":{"a":"1","b":"2"}}']);
+    await expect(row.locator('td[data-col="data"]')).toHaveText('2', { timeout: 5_000 });
+    await expect(row).toHaveClass(/row-fresh/);
+
+    kubectl(['delete', 'configmap', name, '-n', 'default']);
+    await expect(row).toHaveCount(0, { timeout: 5_000 });
+    await expect(page.getByTestId('resource-empty')).toBeVisible();
+    expect(await page.evaluate(() => (window as unknown as { liveMarker?: boolean }).liveMarker)).toBe(true);
+  } finally {
+    kubectl(['delete', 'configmap', name, '-n', 'default', '--ignore-not-found']);
+  }
 });

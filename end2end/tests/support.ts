@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { expect, type Page } from '@playwright/test';
 
 /** The administrator the test script starts the server with. */
@@ -25,4 +26,15 @@ export async function signIn(page: Page, next?: string) {
 /** True when the project runs at phone size. */
 export function isPhone(page: Page) {
   return (page.viewportSize()?.width ?? 1440) < 600;
+}
+
+/** kubectl against the embedded sandbox (the same cluster Capstan calls "sandbox"). */
+export function kubectl(args: string[], input?: string): string {
+  const kubeconfig = process.env.CAPSTAN_E2E_SANDBOX_KUBECONFIG ?? '';
+  if (!kubeconfig) throw new Error('CAPSTAN_E2E_SANDBOX_KUBECONFIG is not set: run the stories through scripts/e2e.sh');
+  return execFileSync('kubectl', ['--kubeconfig', kubeconfig, ...args], {
+    input,
+    encoding: 'utf8',
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
 }

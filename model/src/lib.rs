@@ -7,6 +7,7 @@ pub mod api;
 pub mod auth;
 pub mod clusters;
 pub mod error;
+pub mod live;
 pub mod resources;
 
 pub use error::{AppError, ErrorKind, FieldError};

@@ -59,7 +59,9 @@ pub async fn require_session(
     mut req: Request,
     next: Next,
 ) -> Response {
-    if changes_state(req.method()) && !same_origin(req.headers(), req.uri()) {
+    // A WebSocket upgrade is a GET that carries the cookie: another site must not open one.
+    let upgrade = req.uri().path().starts_with("/ws/");
+    if (changes_state(req.method()) || upgrade) && !same_origin(req.headers(), req.uri()) {
         tracing::warn!(method = %req.method(), path = %req.uri().path(), "cross-origin request refused");
         return error_response(AppError::new(
             ErrorKind::Forbidden,
@@ -79,7 +81,7 @@ pub async fn require_session(
         None => None,
     };
     let user = match (user, bearer_token(req.headers())) {
-        (None, Some(token)) if path.starts_with(TOKEN_PREFIX) => {
+        (None, Some(token)) if path.starts_with(TOKEN_PREFIX) || path.starts_with("/ws/") => {
             match backend::api_tokens::authenticate(&state.db, token).await {
                 Ok(user) => user,
                 Err(err) => return error_response(err.into()),

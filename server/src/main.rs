@@ -14,6 +14,7 @@ mod health;
 mod observability;
 mod router;
 mod startup;
+mod ws;
 
 use std::process::ExitCode;
 

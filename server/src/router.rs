@@ -12,7 +12,7 @@ use tower_http::trace::TraceLayer;
 
 use backend::AppState;
 
-use crate::{api, auth_layer, health, observability};
+use crate::{api, auth_layer, health, observability, ws};
 
 /// The router's state: the services' state plus what only the web layer needs.
 #[derive(Clone, FromRef)]
@@ -31,6 +31,7 @@ pub fn build(state: RouterState) -> Router {
 
     let protected = Router::new()
         .merge(api_routes)
+        .merge(ws::router())
         .route("/api/openapi.json", api::openapi_json(&openapi))
         .route("/api/docs", get(api::docs_page))
         .leptos_routes_with_context(

@@ -305,4 +305,10 @@ pub struct Resources {
     pub load_failed: &'static str,
     pub sort_by: fn(&str) -> String,
     pub cluster_unavailable: &'static str,
+    pub live: &'static str,
+    pub live_connecting: &'static str,
+    pub live_reconnecting: fn(u32) -> String,
+    pub live_cluster_retrying: &'static str,
+    pub find_namespace: &'static str,
+    pub namespaces_typed: &'static str,
 }

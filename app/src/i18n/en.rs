@@ -280,5 +280,11 @@ pub static EN: Messages = Messages {
         load_failed: "The list could not be loaded.",
         sort_by: |column| format!("Sort by {column}"),
         cluster_unavailable: "This cluster cannot be reached right now; its lists come back when it does.",
+        live: "Live",
+        live_connecting: "Connecting…",
+        live_reconnecting: |s| format!("Disconnected; reconnecting in {s} s…"),
+        live_cluster_retrying: "Disconnected from the cluster, retrying:",
+        find_namespace: "Find a namespace",
+        namespaces_typed: "All, or names separated by commas",
     },
 };

@@ -266,5 +266,11 @@ pub static ZH: Messages = Messages {
         load_failed: "无法加载列表。",
         sort_by: |column| format!("按 {column} 排序"),
         cluster_unavailable: "当前无法连接此集群；恢复连接后列表会重新出现。",
+        live: "实时",
+        live_connecting: "正在连接…",
+        live_reconnecting: |s| format!("连接已断开；{s} 秒后重连…"),
+        live_cluster_retrying: "与集群的连接已断开，正在重试：",
+        find_namespace: "查找命名空间",
+        namespaces_typed: "全部，或用逗号分隔的名称",
     },
 };

@@ -2,4 +2,6 @@
 
 pub mod api;
 pub mod display;
+pub mod links;
+pub mod live;
 pub mod query;

@@ -27,8 +27,11 @@ pub fn install_crypto_provider() {
     let _ = rustls::crypto::ring::default_provider().install_default();
 }
 
-/// Builds a client for `creds`. `for_probe` turns off retries and bounds reads, for checks that
-/// must end quickly; long-lived clients (watches, exec) keep kube's defaults.
+/// Builds a client for `creds`. `for_probe` bounds reads, for checks that must end quickly.
+///
+/// kube's own retry layer is off for every client: it retries 429/503/504 up to 15 times over
+/// minutes, which hides an outage from the user. Watches have their own backoff, and a request a
+/// user made should fail fast with a clear message they can act on.
 pub async fn build_client(
     creds: &ClusterCredentials,
     for_probe: bool,
@@ -42,8 +45,8 @@ pub async fn build_client(
         .await
         .map_err(|e| invalid_config(&e.to_string()))?;
     config.connect_timeout = Some(CONNECT_TIMEOUT);
+    config.default_retry = false;
     if for_probe {
-        config.default_retry = false;
         config.read_timeout = Some(PROBE_TIMEOUT);
     }
     Client::try_from(config).map_err(|e| invalid_config(&e.to_string()))

@@ -21,6 +21,8 @@ use kube::Client;
 use kube::api::{Api, DynamicObject};
 use kube::runtime::WatchStreamExt;
 use kube::runtime::watcher::{self, Event};
+use model::AppError;
+use model::live::LiveState;
 use model::resources::Column;
 use tokio::sync::{broadcast, watch};
 use tokio::task::AbortHandle;
@@ -33,6 +35,8 @@ use crate::clusters::ClusterRegistry;
 
 /// How many deltas a subscriber may fall behind before it is told it lagged.
 const EVENT_BUFFER: usize = 4096;
+/// How often a failing watch's cluster is asked whether it answers again.
+const RECOVERY_CHECK: Duration = Duration::from_secs(3);
 /// Objects per page of the initial list.
 const LIST_PAGE: u32 = 1000;
 
@@ -86,6 +90,8 @@ pub(crate) struct Reflector {
     pub store: RwLock<RowStore>,
     state: watch::Sender<SyncState>,
     events: broadcast::Sender<RowEvent>,
+    /// Whether the watch is healthy, for live lists to say "retrying".
+    health: watch::Sender<LiveState>,
     last_read: Mutex<Instant>,
     /// Objects received by the list in progress, to tell a slow list from a dead cluster.
     progress: AtomicUsize,
@@ -93,6 +99,11 @@ pub(crate) struct Reflector {
 }
 
 impl Reflector {
+    /// Row deltas and watch health from now on; see [`RowSubscription`].
+    pub(crate) fn subscribe(&self) -> (broadcast::Receiver<RowEvent>, watch::Receiver<LiveState>) {
+        (self.events.subscribe(), self.health.subscribe())
+    }
+
     fn touch(&self) {
         *self
             .last_read
@@ -127,6 +138,8 @@ pub struct RowSubscription {
     /// The columns the rows in [`RowEvent::Applied`] are aligned with.
     pub columns: Vec<Column>,
     pub events: broadcast::Receiver<RowEvent>,
+    /// The watch's health: [`LiveState::Retrying`] while the cluster cannot be watched.
+    pub health: watch::Receiver<LiveState>,
 }
 
 impl ResourceHub {
@@ -205,6 +218,7 @@ impl ResourceHub {
             kind: reflector.kind.info.clone(),
             columns: reflector.columns.clone(),
             events: reflector.events.subscribe(),
+            health: reflector.health.subscribe(),
         })
     }
 
@@ -222,6 +236,7 @@ impl ResourceHub {
         }
         let (state, _) = watch::channel(SyncState::Listing);
         let (events, _) = broadcast::channel(EVENT_BUFFER);
+        let (health, _) = watch::channel(LiveState::Live);
         let reflector = Arc::new(Reflector {
             cluster,
             columns: kind.projector.columns(kind.info.namespaced),
@@ -230,6 +245,7 @@ impl ResourceHub {
             store: RwLock::new(RowStore::default()),
             state,
             events,
+            health,
             last_read: Mutex::new(Instant::now()),
             progress: AtomicUsize::new(0),
             task: Mutex::new(None),
@@ -297,7 +313,7 @@ async fn run(hub: Weak<HubInner>, r: Arc<Reflector>, client: Client) {
     let Some(settings) = hub.upgrade().map(|h| h.settings.clone()) else {
         return;
     };
-    let api: Api<DynamicObject> = Api::all_with(client, &r.kind.resource);
+    let api: Api<DynamicObject> = Api::all_with(client.clone(), &r.kind.resource);
     let config = watcher::Config::default().page_size(LIST_PAGE);
     let mut stream = watcher::watcher(api, config).default_backoff().boxed();
     let namespaced = r.kind.info.namespaced;
@@ -306,9 +322,25 @@ async fn run(hub: Weak<HubInner>, r: Arc<Reflector>, client: Client) {
     let mut ready = false;
     let mut idle_check =
         tokio::time::interval((settings.idle_after / 4).max(Duration::from_millis(100)));
+    // While the watch fails, a small list now and then tells when the cluster answers again: a
+    // quiet kind may send no event for a long time after its watch is back.
+    let mut recovery_check = tokio::time::interval(RECOVERY_CHECK);
     loop {
         let event = tokio::select! {
             event = stream.next() => event,
+            _ = recovery_check.tick(), if *r.health.borrow() != LiveState::Live => {
+                let probe = Api::<DynamicObject>::all_with(client.clone(), &r.kind.resource);
+                let answered = tokio::time::timeout(
+                    RECOVERY_CHECK,
+                    probe.list_metadata(&kube::api::ListParams::default().limit(1)),
+                )
+                .await;
+                if matches!(answered, Ok(Ok(_))) {
+                    tracing::info!(cluster = %r.cluster, kind = %r.kind.info.key, "cluster answers again");
+                    r.health.send_replace(LiveState::Live);
+                }
+                continue;
+            }
             _ = idle_check.tick() => {
                 if r.events.receiver_count() == 0 && r.idle_for() >= settings.idle_after {
                     tracing::debug!(cluster = %r.cluster, kind = %r.kind.info.key, "stopping idle reflector");
@@ -317,6 +349,10 @@ async fn run(hub: Weak<HubInner>, r: Arc<Reflector>, client: Client) {
                 continue;
             }
         };
+        if matches!(event, Some(Ok(_))) && *r.health.borrow() != LiveState::Live {
+            tracing::info!(cluster = %r.cluster, kind = %r.kind.info.key, "watch recovered");
+            r.health.send_replace(LiveState::Live);
+        }
         match event {
             None => break,
             Some(Ok(Event::Init)) => {
@@ -378,6 +414,18 @@ async fn run(hub: Weak<HubInner>, r: Arc<Reflector>, client: Client) {
                     break;
                 }
                 tracing::warn!(cluster = %r.cluster, kind = %r.kind.info.key, error = %e, "watch failed; retrying with backoff");
+                let healthy = *r.health.borrow() == LiveState::Live;
+                if healthy && let Some(hub) = hub.upgrade() {
+                    let failure = cluster_failure(
+                        &hub.registry,
+                        r.cluster,
+                        &r.kind.info.key,
+                        &into_kube_error(e),
+                    )
+                    .await;
+                    let message = AppError::from(failure).message;
+                    r.health.send_replace(LiveState::Retrying { message });
+                }
             }
         }
     }

@@ -14,6 +14,7 @@ mod columns;
 mod discovery;
 mod error;
 mod hub;
+mod live;
 mod query;
 mod selector;
 mod store;
@@ -25,6 +26,7 @@ pub use columns::PrinterColumn;
 pub use discovery::{DISCOVERY_TTL, DiscoveryCache, FIRST_CONTACT_TIMEOUT, kinds, refresh_kinds};
 pub use error::ResourceError;
 pub use hub::{HubSettings, ResourceHub, RowSubscription};
+pub use live::{LiveSettings, serve_live};
 pub use query::{DEFAULT_LIMIT, MAX_LIMIT};
 pub use selector::LabelSelector;
 pub use store::RowEvent;
@@ -42,6 +44,11 @@ pub async fn list(
     // A bad query is refused before any watch starts.
     let valid = query::ValidQuery::new(query, &columns)?;
     let reflector = hub.reflector(cluster, &kind).await?;
+    Ok(page_from(&reflector, &valid))
+}
+
+/// One page of a running reflector's rows.
+fn page_from(reflector: &hub::Reflector, valid: &query::ValidQuery) -> ResourcePage {
     let store = reflector
         .store
         .read()
@@ -50,11 +57,11 @@ pub async fn list(
         store.rows(),
         &reflector.columns,
         reflector.kind.info.namespaced,
-        &valid,
+        valid,
     );
     let cached = store.len();
     drop(store);
-    Ok(ResourcePage {
+    ResourcePage {
         kind: reflector.kind.info.clone(),
         columns: reflector.columns.clone(),
         rows,
@@ -62,5 +69,5 @@ pub async fn list(
         offset: valid.offset,
         limit: valid.limit,
         cached,
-    })
+    }
 }

@@ -21,7 +21,9 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+pub use caller::Caller;
 pub use docs::{docs_page, openapi_json};
+pub use error::ApiError;
 
 /// The document's fixed parts; paths and schemas come from the routes.
 #[derive(OpenApi)]

@@ -7,12 +7,16 @@ use leptos_meta::Title;
 use leptos_router::components::{A, Form};
 use leptos_router::hooks::{use_params_map, use_query_map};
 use model::AppError;
-use model::resources::{Column, ColumnType, ListQuery, ResourcePage, ResourceRow};
+use model::resources::{Column, ColumnType, ListQuery, ResourcePage};
 
 use crate::i18n::{error_message, field_error, use_i18n};
 use crate::resources::api::list_resources;
 use crate::resources::display::{compact_age, now_ms, plural_title, tone_class};
+use crate::resources::links;
+use crate::resources::live::{Connection, LiveList, LiveRow};
 use crate::resources::query::{self, PAGE_SIZES};
+
+use super::namespace_picker::NamespacePicker;
 
 #[component]
 pub fn ResourceListPage() -> impl IntoView {
@@ -70,24 +74,11 @@ fn FilterBar(
     let i18n = use_i18n();
     let selector_error = error.and_then(|e| field_error(i18n.lang(), &e, "label_selector"));
     let size = query::size_of(&query);
-    let ns_value = query.namespaces.join(",");
+    let cluster = use_params_map().with_untracked(|p| p.get("id").unwrap_or_default());
     let clear_href = path.clone();
     view! {
         <Form method="GET" action=path attr:class="filter-bar" attr:data-testid="resource-filters">
-            {namespaced.then(|| view! {
-                <div class="field filter-namespaces">
-                    <label for="filter-ns">{move || i18n.t().resources.namespaces}</label>
-                    <input
-                        id="filter-ns"
-                        name="ns"
-                        data-testid="filter-namespaces"
-                        value=ns_value.clone()
-                        placeholder=move || i18n.t().resources.all_namespaces
-                        autocomplete="off"
-                        spellcheck="false"
-                    />
-                </div>
-            })}
+            {namespaced.then(|| view! { <NamespacePicker cluster=cluster.clone() chosen=query.namespaces.clone()/> })}
             <div class="field filter-text">
                 <label for="filter-q">{move || i18n.t().resources.filter}</label>
                 <input id="filter-q" name="q" type="search" data-testid="filter-text" value=query.filter.clone()
@@ -138,27 +129,34 @@ fn ListError(error: AppError, query: ListQuery, path: String) -> impl IntoView {
 #[component]
 fn ResourceList(page: ResourcePage, query: ListQuery, path: String) -> impl IntoView {
     let i18n = use_i18n();
-    let ResourcePage {
-        kind,
-        columns,
-        rows,
-        total,
-        offset,
-        limit,
-        ..
-    } = page;
+    let live = LiveList::new(&page);
+    let ResourcePage { kind, limit, .. } = page;
+    let params = use_params_map();
+    let cluster = params.with_untracked(|p| p.get("id").unwrap_or_default());
+    #[cfg(feature = "hydrate")]
+    crate::resources::live::connect(cluster.clone(), kind.key.clone(), query.clone(), live);
     let title = plural_title(&kind.kind);
-    let now = now_ms();
-    let from = if total == 0 { 0 } else { offset + 1 };
-    let to = (offset + rows.len()).min(total);
     let page_no = query::page_of(&query);
     let prev = (page_no > 1).then(|| query::href(&path, &query::with_page(&query, page_no - 1)));
-    let next = (offset + limit < total)
-        .then(|| query::href(&path, &query::with_page(&query, page_no + 1)));
+    let next_href = query::href(&path, &query::with_page(&query, page_no + 1));
+    let has_next = move || live.offset.get() + limit < live.total.get();
     let filtered = !query.filter.is_empty()
         || !query.label_selector.is_empty()
         || !query.namespaces.is_empty();
-    let empty = rows.is_empty();
+    let count = move || {
+        let total = live.total.get();
+        let offset = live.offset.get();
+        let shown = live.rows.with(Vec::len);
+        let from = if total == 0 || shown == 0 {
+            0
+        } else {
+            offset + 1
+        };
+        (i18n.t().resources.showing)(from, (offset + shown).min(total), total)
+    };
+    let table_query = query.clone();
+    let table_path = path.clone();
+    let kind_key = kind.key.clone();
     view! {
         <div class="page-head">
             <div>
@@ -167,96 +165,152 @@ fn ResourceList(page: ResourcePage, query: ListQuery, path: String) -> impl Into
             </div>
         </div>
         <FilterBar path=path.clone() query=query.clone() namespaced=kind.namespaced/>
-        <p class="list-count" data-testid="resource-count" aria-live="polite">{(i18n.t().resources.showing)(from, to, total)}</p>
-        {if empty {
-            view! {
+        <div class="list-status">
+            <p class="list-count" data-testid="resource-count" aria-live="polite">{count}</p>
+            <LiveStatus connection=live.connection/>
+        </div>
+        {move || live.error.get().map(|error| view! {
+            <div class="form-alert" role="alert" data-testid="live-error">{error_message(i18n.t(), &error)}</div>
+        })}
+        <Show
+            when=move || !live.rows.with(Vec::is_empty)
+            fallback=move || view! {
                 <div class="state-panel" data-testid="resource-empty">
                     <p class="muted">{move || if filtered { i18n.t().resources.no_match } else { i18n.t().resources.none_of_kind }}</p>
                 </div>
             }
-            .into_any()
-        } else {
-            view! { <ResourceTable columns rows query=query.clone() path=path.clone() now/> }.into_any()
-        }}
+        >
+            <ResourceTable live query=table_query.clone() path=table_path.clone() cluster=cluster.clone() kind=kind_key.clone()/>
+        </Show>
         <nav class="pager" aria-label=move || i18n.t().resources.page_size>
             {prev.map(|href| view! { <A href=href attr:class="button" attr:data-testid="page-prev" attr:rel="prev">{move || i18n.t().resources.previous}</A> })}
-            {next.map(|href| view! { <A href=href attr:class="button" attr:data-testid="page-next" attr:rel="next">{move || i18n.t().resources.next}</A> })}
+            {move || has_next().then(|| view! { <A href=next_href.clone() attr:class="button" attr:data-testid="page-next" attr:rel="next">{move || i18n.t().resources.next}</A> })}
         </nav>
+    }
+}
+
+/// Whether the list is live: a dot and a word, and the reason when it is not.
+#[component]
+fn LiveStatus(connection: RwSignal<Connection>) -> impl IntoView {
+    let i18n = use_i18n();
+    let text = move || {
+        let t = &i18n.t().resources;
+        match connection.get() {
+            Connection::Connecting => t.live_connecting.to_string(),
+            Connection::Live => t.live.to_string(),
+            Connection::Reconnecting { seconds } => (t.live_reconnecting)(seconds),
+            Connection::ClusterRetrying { message } => {
+                format!("{} {message}", t.live_cluster_retrying)
+            }
+        }
+    };
+    view! {
+        <p class="live-status" data-testid="live-status" data-state=move || connection.with(Connection::as_str) role="status">
+            <span class="live-dot" aria-hidden="true"></span>
+            <span>{text}</span>
+        </p>
     }
 }
 
 #[component]
 fn ResourceTable(
-    columns: Vec<Column>,
-    rows: Vec<ResourceRow>,
+    live: LiveList,
     query: ListQuery,
     path: String,
-    now: i64,
+    cluster: String,
+    kind: String,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let head = columns
+    move || {
+        let columns = live.columns.get();
+        let head = columns
+            .iter()
+            .map(|c| {
+                let sorted = query.sort.as_deref() == Some(c.id.as_str());
+                let aria_sort = match (sorted, query.descending) {
+                    (false, _) => "none",
+                    (true, false) => "ascending",
+                    (true, true) => "descending",
+                };
+                let href = query::href(&path, &query::sorted_by(&query, &c.id));
+                let title = c.title.clone();
+                let label = title.clone();
+                view! {
+                    <th scope="col" aria-sort=aria_sort class=format!("col-{} priority-{}", c.id, c.priority)>
+                        <A href=href attr:class="sort-link" attr:data-testid=format!("sort-{}", c.id)
+                            attr:title=move || (i18n.t().resources.sort_by)(&label)>
+                            {title}
+                            {sorted.then_some(if query.descending { " ↓" } else { " ↑" })}
+                        </A>
+                    </th>
+                }
+            })
+            .collect_view();
+        let row_columns = columns.clone();
+        let cluster = cluster.clone();
+        let kind = kind.clone();
+        view! {
+            <div class="table-scroll">
+                <table class="data-table resource-table" data-testid="resource-table">
+                    <thead><tr>{head}</tr></thead>
+                    <tbody>
+                        <For
+                            each=move || live.rows.get()
+                            key=LiveRow::key
+                            children=move |live_row| view! {
+                                <Row live_row columns=row_columns.clone() cluster=cluster.clone() kind=kind.clone()/>
+                            }
+                        />
+                    </tbody>
+                </table>
+            </div>
+        }
+    }
+}
+
+#[component]
+fn Row(live_row: LiveRow, columns: Vec<Column>, cluster: String, kind: String) -> impl IntoView {
+    let LiveRow { row, fresh } = live_row;
+    let now = now_ms();
+    let tone = tone_class(row.tone);
+    let cells = columns
         .iter()
-        .map(|c| {
-            let sorted = query.sort.as_deref() == Some(c.id.as_str());
-            let aria_sort = match (sorted, query.descending) {
-                (false, _) => "none",
-                (true, false) => "ascending",
-                (true, true) => "descending",
+        .zip(row.cells.iter())
+        .map(|(c, cell)| {
+            let text = match c.kind {
+                ColumnType::Age if !cell.is_empty() => compact_age(cell, now),
+                _ => cell.clone(),
             };
-            let href = query::href(&path, &query::sorted_by(&query, &c.id));
-            let title = c.title.clone();
-            let label = title.clone();
+            let class = format!(
+                "col-{} priority-{}{}",
+                c.id,
+                c.priority,
+                if c.kind == ColumnType::Status { format!(" status-col {tone}") } else { String::new() }
+            );
+            let title = (c.kind == ColumnType::Age).then(|| cell.clone());
+            let dot = (c.kind == ColumnType::Status).then(|| view! { <span class="tone-dot" aria-hidden="true"></span> });
+            let value = if c.id == "name" {
+                let href = links::object_href(&cluster, &kind, row.namespace.as_deref(), &row.name);
+                view! { <A href=href attr:class="object-link" attr:data-testid="object-link">{text}</A> }.into_any()
+            } else {
+                text.into_any()
+            };
             view! {
-                <th scope="col" aria-sort=aria_sort class=format!("col-{} priority-{}", c.id, c.priority)>
-                    <A href=href attr:class="sort-link" attr:data-testid=format!("sort-{}", c.id)
-                        attr:title=move || (i18n.t().resources.sort_by)(&label)>
-                        {title}
-                        {sorted.then_some(if query.descending { " ↓" } else { " ↑" })}
-                    </A>
-                </th>
-            }
-        })
-        .collect_view();
-    let body = rows
-        .into_iter()
-        .map(|row| {
-            let tone = tone_class(row.tone);
-            let cells = columns
-                .iter()
-                .zip(row.cells.iter())
-                .map(|(c, cell)| {
-                    let text = match c.kind {
-                        ColumnType::Age if !cell.is_empty() => compact_age(cell, now),
-                        _ => cell.clone(),
-                    };
-                    let class = format!(
-                        "col-{} priority-{}{}",
-                        c.id,
-                        c.priority,
-                        if c.kind == ColumnType::Status { format!(" status-col {tone}") } else { String::new() }
-                    );
-                    let title = (c.kind == ColumnType::Age).then(|| cell.clone());
-                    let dot = (c.kind == ColumnType::Status).then(|| view! { <span class="tone-dot" aria-hidden="true"></span> });
-                    view! {
-                        <td class=class data-label=c.title.clone() title=title data-col=c.id.clone()>
-                            <span class="cell-value">{dot}{text}</span>
-                        </td>
-                    }
-                })
-                .collect_view();
-            view! {
-                <tr data-testid=format!("resource-row-{}", row.name) data-uid=row.uid.clone() data-namespace=row.namespace.clone().unwrap_or_default()>
-                    {cells}
-                </tr>
+                <td class=class data-label=c.title.clone() title=title data-col=c.id.clone()>
+                    <span class="cell-value">{dot}{value}</span>
+                </td>
             }
         })
         .collect_view();
     view! {
-        <div class="table-scroll">
-            <table class="data-table resource-table" data-testid="resource-table">
-                <thead><tr>{head}</tr></thead>
-                <tbody>{body}</tbody>
-            </table>
-        </div>
+        <tr
+            class:row-fresh=fresh
+            data-testid=format!("resource-row-{}", row.name)
+            data-uid=row.uid.clone()
+            data-version=row.resource_version.clone()
+            data-namespace=row.namespace.clone().unwrap_or_default()
+        >
+            {cells}
+        </tr>
     }
 }

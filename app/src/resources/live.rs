@@ -1,0 +1,278 @@
+//! A list page kept live: the rows the server rendered, then the changes the live-list
+//! WebSocket sends ([`model::live`]), applied by uid. The socket reconnects by itself with a
+//! growing delay and resumes by asking for the page again; the rows stay on screen meanwhile.
+
+use leptos::prelude::*;
+use model::AppError;
+use model::live::{LiveState, LiveUpdate};
+use model::resources::{Column, ResourcePage, ResourceRow};
+
+/// One row as shown, and whether it just changed (it flashes once).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LiveRow {
+    pub row: ResourceRow,
+    pub fresh: bool,
+}
+
+impl LiveRow {
+    /// The key a keyed list renders by: a new version is a new element, so the flash replays.
+    pub fn key(&self) -> (String, String, bool) {
+        (
+            self.row.uid.clone(),
+            self.row.resource_version.clone(),
+            self.fresh,
+        )
+    }
+}
+
+/// The socket's state as the page shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Connection {
+    /// Opening the socket (or before the WASM runs).
+    Connecting,
+    /// Changes arrive as they happen.
+    Live,
+    /// The socket closed; the next attempt is in `seconds`.
+    Reconnecting { seconds: u32 },
+    /// Connected, but the server cannot watch the cluster right now.
+    ClusterRetrying { message: String },
+}
+
+impl Connection {
+    /// The value of the status element's `data-state`, for styles and tests.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Connection::Connecting => "connecting",
+            Connection::Live => "live",
+            Connection::Reconnecting { .. } => "reconnecting",
+            Connection::ClusterRetrying { .. } => "retrying",
+        }
+    }
+}
+
+/// What a live page shows, as signals.
+#[derive(Clone, Copy)]
+pub struct LiveList {
+    pub columns: RwSignal<Vec<Column>>,
+    pub rows: RwSignal<Vec<LiveRow>>,
+    pub total: RwSignal<usize>,
+    pub offset: RwSignal<usize>,
+    pub connection: RwSignal<Connection>,
+    /// The server refused the request (e.g. a query that became invalid).
+    pub error: RwSignal<Option<AppError>>,
+}
+
+impl LiveList {
+    /// Seeded with the page the server rendered.
+    pub fn new(page: &ResourcePage) -> Self {
+        Self {
+            columns: RwSignal::new(page.columns.clone()),
+            rows: RwSignal::new(
+                page.rows
+                    .iter()
+                    .cloned()
+                    .map(|row| LiveRow { row, fresh: false })
+                    .collect(),
+            ),
+            total: RwSignal::new(page.total),
+            offset: RwSignal::new(page.offset),
+            connection: RwSignal::new(Connection::Connecting),
+            error: RwSignal::new(None),
+        }
+    }
+
+    /// Applies one message from the server.
+    pub fn apply(&self, update: LiveUpdate) {
+        match update {
+            LiveUpdate::Page {
+                columns,
+                rows,
+                total,
+                offset,
+            } => {
+                if self.columns.with_untracked(|c| *c != columns) {
+                    self.columns.set(columns);
+                }
+                self.rows.update(|shown| *shown = merge_page(shown, rows));
+                self.total.set(total);
+                self.offset.set(offset);
+                self.error.set(None);
+            }
+            LiveUpdate::Row { row } => self.rows.update(|shown| {
+                if let Some(slot) = shown.iter_mut().find(|r| r.row.uid == row.uid) {
+                    *slot = LiveRow { row, fresh: true };
+                }
+            }),
+            LiveUpdate::Removed { uid } => {
+                self.rows.update(|shown| shown.retain(|r| r.row.uid != uid));
+                self.total.update(|t| *t = t.saturating_sub(1));
+            }
+            LiveUpdate::Status(LiveState::Live) => self.connection.set(Connection::Live),
+            LiveUpdate::Status(LiveState::Retrying { message }) => {
+                self.connection.set(Connection::ClusterRetrying { message })
+            }
+            LiveUpdate::Error { error } => self.error.set(Some(error)),
+        }
+    }
+}
+
+/// The new page as rows: rows whose version changed, and rows new to the page, are fresh.
+pub fn merge_page(shown: &[LiveRow], rows: Vec<ResourceRow>) -> Vec<LiveRow> {
+    rows.into_iter()
+        .map(|row| {
+            let before = shown.iter().find(|r| r.row.uid == row.uid);
+            let fresh = match before {
+                Some(before) if before.row.resource_version == row.resource_version => before.fresh,
+                _ => true,
+            };
+            LiveRow { row, fresh }
+        })
+        .collect()
+}
+
+#[cfg(feature = "hydrate")]
+pub use socket::connect;
+
+#[cfg(feature = "hydrate")]
+mod socket {
+    //! The browser side of the socket (gloo-net), with reconnects.
+
+    use std::sync::Mutex;
+
+    use futures::channel::oneshot;
+    use futures::{FutureExt, SinkExt, StreamExt};
+    use gloo_net::websocket::Message;
+    use gloo_net::websocket::futures::WebSocket;
+    use leptos::prelude::*;
+    use model::live::{LiveRequest, LiveUpdate};
+    use model::resources::ListQuery;
+
+    use super::{Connection, LiveList};
+
+    /// The longest wait between reconnect attempts.
+    const MAX_DELAY_SECONDS: u32 = 15;
+
+    /// Keeps `live` current until the calling component is dropped.
+    pub fn connect(cluster: String, kind: String, query: ListQuery, live: LiveList) {
+        let (stop_tx, stop_rx) = oneshot::channel::<()>();
+        let stop_tx = Mutex::new(Some(stop_tx));
+        on_cleanup(move || {
+            if let Some(tx) = stop_tx.lock().ok().and_then(|mut t| t.take()) {
+                let _ = tx.send(());
+            }
+        });
+        let path = format!("/ws/k8s/cluster/{cluster}/resources/{kind}");
+        leptos::task::spawn_local(async move {
+            let mut stop = stop_rx.fuse();
+            let mut failures: u32 = 0;
+            loop {
+                let ended = futures::select! {
+                    _ = stop => true,
+                    _ = session(&path, &query, live, &mut failures).fuse() => false,
+                };
+                if ended {
+                    return;
+                }
+                failures = failures.saturating_add(1);
+                let seconds = (1u32 << failures.min(4)).min(MAX_DELAY_SECONDS);
+                live.connection
+                    .try_set(Connection::Reconnecting { seconds });
+                let wait =
+                    gloo_timers::future::sleep(std::time::Duration::from_secs(u64::from(seconds)));
+                if futures::select! { _ = stop => true, _ = wait.fuse() => false } {
+                    return;
+                }
+                live.connection.try_set(Connection::Connecting);
+            }
+        });
+    }
+
+    /// One connection, until it closes. Resets `failures` once the server answered.
+    async fn session(path: &str, query: &ListQuery, live: LiveList, failures: &mut u32) {
+        let Some(url) = socket_url(path) else {
+            return;
+        };
+        let Ok(socket) = WebSocket::open(&url) else {
+            return;
+        };
+        let (mut sink, mut stream) = socket.split();
+        let Ok(request) = serde_json::to_string(&LiveRequest::Watch {
+            query: query.clone(),
+        }) else {
+            return;
+        };
+        if sink.send(Message::Text(request)).await.is_err() {
+            return;
+        }
+        while let Some(Ok(message)) = stream.next().await {
+            let text = match message {
+                Message::Text(text) => text,
+                Message::Bytes(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+            };
+            let Ok(update) = serde_json::from_str::<LiveUpdate>(&text) else {
+                continue;
+            };
+            *failures = 0;
+            if matches!(update, LiveUpdate::Page { .. })
+                && live.connection.get_untracked() == Connection::Connecting
+            {
+                live.connection.try_set(Connection::Live);
+            }
+            if live.rows.try_update(|_| ()).is_none() {
+                // The page is gone.
+                return;
+            }
+            live.apply(update);
+        }
+    }
+
+    /// `ws://` or `wss://` on the page's own host.
+    fn socket_url(path: &str) -> Option<String> {
+        let location = web_sys::window()?.location();
+        let scheme = if location.protocol().ok()? == "https:" {
+            "wss"
+        } else {
+            "ws"
+        };
+        Some(format!("{scheme}://{}{path}", location.host().ok()?))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use model::resources::Tone;
+
+    use super::*;
+
+    fn row(uid: &str, version: &str) -> ResourceRow {
+        ResourceRow {
+            uid: uid.into(),
+            name: uid.into(),
+            namespace: None,
+            cells: vec![],
+            tone: Tone::Neutral,
+            labels: BTreeMap::new(),
+            created_at: None,
+            resource_version: version.into(),
+        }
+    }
+
+    #[test]
+    fn a_new_page_marks_changed_and_added_rows_fresh() {
+        let shown = vec![
+            LiveRow {
+                row: row("a", "1"),
+                fresh: false,
+            },
+            LiveRow {
+                row: row("b", "1"),
+                fresh: false,
+            },
+        ];
+        let merged = merge_page(&shown, vec![row("a", "1"), row("b", "2"), row("c", "1")]);
+        let fresh: Vec<bool> = merged.iter().map(|r| r.fresh).collect();
+        assert_eq!(fresh, [false, true, true]);
+    }
+}
