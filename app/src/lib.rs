@@ -27,7 +27,9 @@ use pages::clusters::{
     import::ClusterImportPage, list::ClusterListPage, overview::ClusterOverviewPage,
     settings::ClusterSettingsPage, tokens::ApiTokensPage,
 };
+use pages::resources::detail::ObjectDetailPage;
 use pages::resources::list::ResourceListPage;
+use pages::resources::{create::CreateObjectsPage, yaml::ObjectYamlPage};
 use pages::{home::HomePage, login::LoginPage, not_found::NotFound};
 
 /// The HTML document around every page, rendered on the server only. `<html>` carries no
@@ -89,6 +91,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/clusters/:id") view=ClusterOverviewPage/>
                     <Route path=path!("/clusters/:id/settings") view=ClusterSettingsPage/>
                     <Route path=path!("/clusters/:id/resources/:kind") view=ResourceListPage/>
+                    <Route path=path!("/clusters/:id/resources/:kind/:ns/:name") view=ObjectDetailPage/>
+                    <Route path=path!("/clusters/:id/resources/:kind/:ns/:name/yaml") view=ObjectYamlPage/>
+                    <Route path=path!("/clusters/:id/create") view=CreateObjectsPage/>
                     <Route path=path!("/tokens") view=ApiTokensPage/>
                 </ParentRoute>
             </Routes>

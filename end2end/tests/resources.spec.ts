@@ -1,14 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
-import { hydrated, isPhone, kubectl, signIn } from './support';
-
-/** The sandbox cluster's id, read from its row in the cluster list. */
-async function sandboxId(page: Page): Promise<string> {
-  await page.goto('/clusters');
-  await hydrated(page);
-  const id = await page.getByTestId('cluster-row-sandbox').getAttribute('data-cluster-id');
-  expect(id).toBeTruthy();
-  return id!;
-}
+import { expect, test } from '@playwright/test';
+import { hydrated, isPhone, kubectl, sandboxId, signIn } from './support';
 
 test('the sidebar lists the kinds the cluster serves and leads to a pod list like kubectl get', async ({ page }) => {
   await signIn(page, '/clusters');

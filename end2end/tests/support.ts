@@ -38,3 +38,12 @@ export function kubectl(args: string[], input?: string): string {
     stdio: ['pipe', 'pipe', 'pipe'],
   });
 }
+
+/** The embedded sandbox cluster's id, read from its row in the cluster list. */
+export async function sandboxId(page: Page): Promise<string> {
+  await page.goto('/clusters');
+  await hydrated(page);
+  const id = await page.getByTestId('cluster-row-sandbox').getAttribute('data-cluster-id');
+  expect(id).toBeTruthy();
+  return id!;
+}

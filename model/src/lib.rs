@@ -6,8 +6,10 @@
 pub mod api;
 pub mod auth;
 pub mod clusters;
+pub mod detail;
 pub mod error;
 pub mod live;
+pub mod objects;
 pub mod resources;
 
 pub use error::{AppError, ErrorKind, FieldError};

@@ -3,6 +3,7 @@
 pub mod cluster_badges;
 pub mod cluster_icons;
 pub mod cluster_switcher;
+pub mod code_editor;
 pub mod current_cluster;
 pub mod env_banner;
 pub mod form_fields;

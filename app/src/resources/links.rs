@@ -22,12 +22,15 @@ pub fn yaml_href(cluster: &str, kind: &str, namespace: Option<&str>, name: &str)
     format!("{}/yaml", object_href(cluster, kind, namespace, name))
 }
 
-/// The page that creates objects from YAML; `kind` preselects a template.
-pub fn create_href(cluster: &str, kind: Option<&str>) -> String {
-    match kind {
-        Some(kind) => format!("/clusters/{cluster}/create?kind={kind}"),
-        None => format!("/clusters/{cluster}/create"),
+/// The page that creates objects from YAML: `kind` preselects a template and `namespace` is
+/// the default for documents that name none.
+pub fn create_href(cluster: &str, kind: &str, namespace: Option<&str>) -> String {
+    let mut href = format!("/clusters/{cluster}/create?kind={kind}");
+    if let Some(ns) = namespace {
+        href.push_str("&ns=");
+        href.push_str(ns);
     }
+    href
 }
 
 /// The namespace of a route's namespace segment (None for cluster-scoped objects).
@@ -48,6 +51,10 @@ mod tests {
         assert_eq!(
             yaml_href("c1", "nodes", None, "node-1"),
             "/clusters/c1/resources/nodes/-/node-1/yaml"
+        );
+        assert_eq!(
+            create_href("c1", "deployments.apps", Some("shop")),
+            "/clusters/c1/create?kind=deployments.apps&ns=shop"
         );
         assert_eq!(namespace_of("-"), None);
         assert_eq!(namespace_of("shop").as_deref(), Some("shop"));

@@ -1,7 +1,9 @@
 //! The resource browser's server functions and the address ↔ query mapping its pages share.
 
 pub mod api;
+pub mod detail_api;
 pub mod display;
 pub mod links;
 pub mod live;
+pub mod objects_api;
 pub mod query;

@@ -9,6 +9,7 @@ use model::{AppError, ErrorKind, FieldError};
 use uuid::Uuid;
 
 use crate::clusters::{ClusterError, ClusterRegistry, connect};
+use crate::db::DbError;
 
 /// Why listing or discovering resources failed.
 #[derive(Debug, thiserror::Error)]
@@ -28,6 +29,29 @@ pub enum ResourceError {
     /// The cluster is unknown, unreachable, or its credentials unusable.
     #[error(transparent)]
     Cluster(#[from] ClusterError),
+    /// A request about one object is malformed (a namespaced kind without a namespace, a
+    /// negative grace period, …); each entry names its field.
+    #[error("invalid object request: {0:?}")]
+    InvalidRequest(Vec<FieldError>),
+    /// The cluster does not let Capstan's credentials do this to the object, or an admission
+    /// rule refused it (HTTP 403); `message` is the cluster's.
+    #[error("{action} {kind} {name:?} is forbidden: {message}")]
+    Denied {
+        action: String,
+        kind: String,
+        name: String,
+        message: String,
+    },
+    /// A guardrail refused the change before it was tried (read-only cluster, missing typed
+    /// confirmation).
+    #[error("refused: {0}")]
+    Refused(AppError),
+    /// The cluster refused the request for a reason of its own (HTTP `code`); its message says why.
+    #[error("the cluster refused: {message} (HTTP {code})")]
+    Rejected { code: u16, message: String },
+    /// The audit record of a change could not be written.
+    #[error(transparent)]
+    Audit(#[from] DbError),
 }
 
 impl ResourceError {
@@ -77,6 +101,41 @@ impl From<ResourceError> for AppError {
                 )
             }
             ResourceError::Cluster(e) => e.into(),
+            ResourceError::InvalidRequest(fields) => AppError {
+                kind: ErrorKind::Invalid,
+                code: "resource.invalid".into(),
+                message: fields.first().map_or_else(
+                    || "Check the highlighted fields and try again.".to_string(),
+                    |f| f.message.clone(),
+                ),
+                fields,
+            },
+            ResourceError::Denied {
+                action,
+                kind,
+                name,
+                message,
+            } => AppError::new(
+                ErrorKind::Forbidden,
+                "resource.forbidden",
+                format!(
+                    "The cluster does not allow Capstan to {action} the {kind} {name}: {message}. Ask the cluster's administrator for the permission."
+                ),
+            ),
+            ResourceError::Refused(e) => e,
+            ResourceError::Rejected { code, message } => {
+                let kind = match code {
+                    429 => ErrorKind::RateLimited,
+                    500.. => ErrorKind::Unavailable,
+                    _ => ErrorKind::Invalid,
+                };
+                AppError::new(
+                    kind,
+                    "resource.rejected",
+                    format!("The cluster refused the request: {message}"),
+                )
+            }
+            ResourceError::Audit(e) => e.into(),
         }
     }
 }

@@ -11,10 +11,12 @@
 //! memory, and every viewer of a kind shares its one watch.
 
 mod columns;
+pub mod detail;
 mod discovery;
 mod error;
 mod hub;
 mod live;
+pub mod objects;
 mod query;
 mod selector;
 mod store;

@@ -10,6 +10,11 @@ mod clusters;
 mod docs;
 mod error;
 mod json;
+mod resources;
+mod resources_http;
+mod resources_kinds;
+#[cfg(test)]
+mod resources_tests;
 #[cfg(test)]
 mod tests;
 mod tokens;
@@ -37,6 +42,7 @@ pub use error::ApiError;
     tags(
         (name = "clusters", description = "Managed clusters: import, health, settings"),
         (name = "tokens", description = "Personal API tokens"),
+        (name = "k8s", description = "Kubernetes objects of any kind: paged lists, get, create from YAML or JSON, update with conflict detection, delete with a propagation policy"),
     ),
 )]
 struct ApiDoc;
@@ -72,4 +78,31 @@ where
         .routes(routes!(clusters::sync))
         .routes(routes!(tokens::list, tokens::create))
         .routes(routes!(tokens::revoke))
+        .routes(routes!(resources::list, resources::create))
+        .routes(routes!(
+            resources::get,
+            resources::update,
+            resources::delete
+        ))
+        .routes(routes!(resources_kinds::list_all))
+        .routes(routes!(
+            resources_kinds::list_namespaces,
+            resources_kinds::create_namespace
+        ))
+        .routes(routes!(
+            resources_kinds::get_namespace,
+            resources_kinds::update_namespace,
+            resources_kinds::delete_namespace
+        ))
+        .routes(routes!(
+            resources_kinds::list_in,
+            resources_kinds::create_in
+        ))
+        .routes(routes!(
+            resources_kinds::get,
+            resources_kinds::update,
+            resources_kinds::delete
+        ))
+        .routes(routes!(resources_kinds::list_nodes))
+        .routes(routes!(resources_kinds::get_node))
 }

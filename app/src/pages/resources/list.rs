@@ -157,12 +157,19 @@ fn ResourceList(page: ResourcePage, query: ListQuery, path: String) -> impl Into
     let table_query = query.clone();
     let table_path = path.clone();
     let kind_key = kind.key.clone();
+    // One chosen namespace is where new objects most likely belong.
+    let only_namespace = match query.namespaces.as_slice() {
+        [ns] if kind.namespaced => Some(ns.as_str()),
+        _ => None,
+    };
+    let create_href = links::create_href(&cluster, &kind.key, only_namespace);
     view! {
         <div class="page-head">
             <div>
                 <h1 class="page-title" data-testid="resource-title">{title}</h1>
                 <p class="page-lead mono">{if kind.group.is_empty() { kind.version.clone() } else { format!("{}/{}", kind.group, kind.version) }}</p>
             </div>
+            <A href=create_href attr:class="button" attr:data-testid="resource-create">{move || i18n.t().objects.create_title}</A>
         </div>
         <FilterBar path=path.clone() query=query.clone() namespaced=kind.namespaced/>
         <div class="list-status">
