@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Start the release server on a spare port with a throw-away data folder and a known admin
-# password, run the Playwright stories against it, and stop it again.
+# password, run the Playwright stories (or, with --node, a benchmark script) against it, and
+# stop it again.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
@@ -30,6 +31,12 @@ for _ in $(seq 1 120); do
 done
 curl -fsS "$CAPSTAN_URL/readyz" >/dev/null || { echo "server not ready after 60 s:"; cat "$LOG"; exit 1; }
 cd end2end
+# `--node FILE`: run a Node script (a browser benchmark) against the same server instead.
+if [ "${1:-}" = "--node" ]; then
+  shift
+  node "$@"
+  exit 0
+fi
 if ! npx playwright test "$@"; then
   echo "--- server log (last 80 lines) ---"; tail -n 80 "$LOG"; exit 1
 fi

@@ -108,3 +108,60 @@ test('rows follow the cluster live: added, changed and removed without a reload'
     kubectl(['delete', 'configmap', name, '-n', 'default', '--ignore-not-found']);
   }
 });
+
+test('scaling a deployment with kubectl changes the open pod list without a reload', async ({ page }, testInfo) => {
+  const name = `scale-${testInfo.project.name}`;
+  kubectl(['create', 'deployment', name, '-n', 'default', '--image=nginx:1.27', '--replicas=1']);
+  try {
+    await signIn(page, '/clusters');
+    const id = await sandboxId(page);
+    await page.goto(`/clusters/${id}/resources/pods?ns=default&l=app%3D${name}`);
+    await hydrated(page);
+    await expect(page.getByTestId('live-status')).toHaveAttribute('data-state', 'live');
+    const rows = page.locator(`tr[data-testid^="resource-row-${name}-"]`);
+    await expect(rows).toHaveCount(1, { timeout: 10_000 });
+    await page.evaluate(() => ((window as unknown as { liveMarker: boolean }).liveMarker = true));
+
+    kubectl(['scale', 'deployment', name, '-n', 'default', '--replicas=3']);
+    await expect(rows).toHaveCount(3, { timeout: 10_000 });
+    await expect(page.getByTestId('resource-count')).toContainText('of 3');
+    // The new pods reach Running in place, still without a reload.
+    await expect(rows.locator('td[data-col="status"]').filter({ hasText: 'Running' })).toHaveCount(3, { timeout: 15_000 });
+
+    kubectl(['scale', 'deployment', name, '-n', 'default', '--replicas=1']);
+    await expect(rows).toHaveCount(1, { timeout: 15_000 });
+    expect(await page.evaluate(() => (window as unknown as { liveMarker?: boolean }).liveMarker)).toBe(true);
+  } finally {
+    kubectl(['delete', 'deployment', name, '-n', 'default', '--ignore-not-found']);
+  }
+});
+
+test('a long page draws only the rows near the viewport and reaches its last row by scrolling', async ({ page }, testInfo) => {
+  const ns = `virtual-${testInfo.project.name}`;
+  const items = Array.from({ length: 150 }, (_, i) => ({
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: `row-${String(i).padStart(3, '0')}`, namespace: ns },
+    data: { i: String(i) },
+  }));
+  kubectl(['create', 'namespace', ns]);
+  try {
+    // One call, as a multi-document stream (a v1 List would need /openapi/v2, which the
+    // sandbox does not serve yet).
+    kubectl(['create', '-f', '-'], items.map((item) => JSON.stringify(item)).join('\n---\n'));
+    await signIn(page, '/clusters');
+    const id = await sandboxId(page);
+    await page.goto(`/clusters/${id}/resources/configmaps?ns=${ns}&size=500&sort=name`);
+    await hydrated(page);
+    await expect(page.getByTestId('resource-count')).toContainText('of 150');
+    const drawn = page.locator('[data-testid=resource-table] tbody tr[data-uid]');
+    await expect.poll(() => drawn.count()).toBeLessThan(100);
+    await expect(page.getByTestId('resource-row-row-149')).toHaveCount(0);
+
+    await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+    await expect(page.getByTestId('resource-row-row-149')).toBeInViewport();
+    await expect(page.getByTestId('resource-row-row-000')).toHaveCount(0);
+  } finally {
+    kubectl(['delete', 'namespace', ns, '--ignore-not-found', '--wait=false']);
+  }
+});

@@ -98,11 +98,7 @@ impl LiveList {
                 self.offset.set(offset);
                 self.error.set(None);
             }
-            LiveUpdate::Row { row } => self.rows.update(|shown| {
-                if let Some(slot) = shown.iter_mut().find(|r| r.row.uid == row.uid) {
-                    *slot = LiveRow { row, fresh: true };
-                }
-            }),
+            LiveUpdate::Row { row } => self.apply_rows(vec![row]),
             LiveUpdate::Removed { uid } => {
                 self.rows.update(|shown| shown.retain(|r| r.row.uid != uid));
                 self.total.update(|t| *t = t.saturating_sub(1));
@@ -113,6 +109,37 @@ impl LiveList {
             }
             LiveUpdate::Error { error } => self.error.set(Some(error)),
         }
+    }
+}
+
+impl LiveList {
+    /// Applies messages received together, changed rows in one update, so a burst of changes
+    /// costs one render rather than one per row.
+    pub fn apply_all(&self, updates: Vec<LiveUpdate>) {
+        let mut rows = Vec::new();
+        for update in updates {
+            match update {
+                LiveUpdate::Row { row } => rows.push(row),
+                other => {
+                    self.apply_rows(std::mem::take(&mut rows));
+                    self.apply(other);
+                }
+            }
+        }
+        self.apply_rows(rows);
+    }
+
+    fn apply_rows(&self, rows: Vec<ResourceRow>) {
+        if rows.is_empty() {
+            return;
+        }
+        self.rows.update(|shown| {
+            for row in rows {
+                if let Some(slot) = shown.iter_mut().find(|r| r.row.uid == row.uid) {
+                    *slot = LiveRow { row, fresh: true };
+                }
+            }
+        });
     }
 }
 
@@ -151,6 +178,8 @@ mod socket {
 
     /// The longest wait between reconnect attempts.
     const MAX_DELAY_SECONDS: u32 = 15;
+    /// One frame at 60 Hz: the pause after applying a batch of changes.
+    const FRAME_MS: u64 = 16;
 
     /// Keeps `live` current until the calling component is dropped.
     pub fn connect(cluster: String, kind: String, query: ListQuery, live: LiveList) {
@@ -204,16 +233,17 @@ mod socket {
         if sink.send(Message::Text(request)).await.is_err() {
             return;
         }
-        while let Some(Ok(message)) = stream.next().await {
-            let text = match message {
-                Message::Text(text) => text,
-                Message::Bytes(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
-            };
-            let Ok(update) = serde_json::from_str::<LiveUpdate>(&text) else {
+        while let Some(Ok(first)) = stream.next().await {
+            // Everything already received goes into the same render.
+            let mut batch: Vec<LiveUpdate> = decode(first).into_iter().collect();
+            while let Some(Some(Ok(message))) = stream.next().now_or_never() {
+                batch.extend(decode(message));
+            }
+            if batch.is_empty() {
                 continue;
-            };
+            }
             *failures = 0;
-            if matches!(update, LiveUpdate::Page { .. })
+            if batch.iter().any(|u| matches!(u, LiveUpdate::Page { .. }))
                 && live.connection.get_untracked() == Connection::Connecting
             {
                 live.connection.try_set(Connection::Live);
@@ -222,7 +252,17 @@ mod socket {
                 // The page is gone.
                 return;
             }
-            live.apply(update);
+            live.apply_all(batch);
+            // At most one render per frame: under a flood of changes the messages queue up
+            // meanwhile and the next batch takes them all.
+            gloo_timers::future::sleep(std::time::Duration::from_millis(FRAME_MS)).await;
+        }
+    }
+
+    fn decode(message: Message) -> Option<LiveUpdate> {
+        match message {
+            Message::Text(text) => serde_json::from_str(&text).ok(),
+            Message::Bytes(bytes) => serde_json::from_slice(&bytes).ok(),
         }
     }
 
@@ -274,5 +314,45 @@ mod tests {
         let merged = merge_page(&shown, vec![row("a", "1"), row("b", "2"), row("c", "1")]);
         let fresh: Vec<bool> = merged.iter().map(|r| r.fresh).collect();
         assert_eq!(fresh, [false, true, true]);
+    }
+
+    #[test]
+    fn a_burst_applies_the_last_version_of_each_row_and_removals_in_order() {
+        // Signals need an owner (and its arena) outside a running app.
+        Owner::new().with(|| {
+            let live = LiveList {
+                columns: RwSignal::new(vec![]),
+                rows: RwSignal::new(
+                    ["a", "b", "c"]
+                        .map(|uid| LiveRow {
+                            row: row(uid, "1"),
+                            fresh: false,
+                        })
+                        .to_vec(),
+                ),
+                total: RwSignal::new(3),
+                offset: RwSignal::new(0),
+                connection: RwSignal::new(Connection::Live),
+                error: RwSignal::new(None),
+            };
+            live.apply_all(vec![
+                LiveUpdate::Row { row: row("b", "2") },
+                LiveUpdate::Row { row: row("b", "3") },
+                LiveUpdate::Removed { uid: "a".into() },
+                // A row no longer on the page is not brought back by a late change.
+                LiveUpdate::Row { row: row("a", "2") },
+                LiveUpdate::Row { row: row("c", "2") },
+            ]);
+            let shown: Vec<(String, String, bool)> =
+                live.rows.get_untracked().iter().map(LiveRow::key).collect();
+            assert_eq!(
+                shown,
+                [
+                    ("b".to_string(), "3".to_string(), true),
+                    ("c".to_string(), "2".to_string(), true)
+                ]
+            );
+            assert_eq!(live.total.get_untracked(), 2);
+        });
     }
 }

@@ -7,3 +7,4 @@ pub mod links;
 pub mod live;
 pub mod objects_api;
 pub mod query;
+pub mod virtual_rows;

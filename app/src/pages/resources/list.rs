@@ -15,6 +15,7 @@ use crate::resources::display::{compact_age, now_ms, plural_title, tone_class};
 use crate::resources::links;
 use crate::resources::live::{Connection, LiveList, LiveRow};
 use crate::resources::query::{self, PAGE_SIZES};
+use crate::resources::virtual_rows;
 
 use super::namespace_picker::NamespacePicker;
 
@@ -228,6 +229,12 @@ fn ResourceTable(
     kind: String,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    // Every row until the browser has measured (as the server rendered them).
+    let range = RwSignal::new(0..usize::MAX);
+    let row_height = RwSignal::new(0.0_f64);
+    let body = NodeRef::<leptos::html::Tbody>::new();
+    #[cfg(feature = "hydrate")]
+    follow_viewport(body, live, range, row_height);
     move || {
         let columns = live.columns.get();
         let head = columns
@@ -256,23 +263,95 @@ fn ResourceTable(
         let row_columns = columns.clone();
         let cluster = cluster.clone();
         let kind = kind.clone();
+        let spacer = move |px: f64| {
+            (px > 0.0).then(|| view! { <tr class="virtual-spacer" aria-hidden="true" style:height=format!("{px}px")></tr> })
+        };
+        let above = move || spacer(range.get().start as f64 * row_height.get());
+        let below = move || {
+            let len = live.rows.with(Vec::len);
+            spacer(len.saturating_sub(range.get().end) as f64 * row_height.get())
+        };
         view! {
             <div class="table-scroll">
                 <table class="data-table resource-table" data-testid="resource-table">
                     <thead><tr>{head}</tr></thead>
-                    <tbody>
+                    <tbody node_ref=body>
+                        {above}
                         <For
-                            each=move || live.rows.get()
+                            each=move || {
+                                let range = range.get();
+                                live.rows.with(|rows| rows[virtual_rows::clamp(&range, rows.len())].to_vec())
+                            }
                             key=LiveRow::key
                             children=move |live_row| view! {
                                 <Row live_row columns=row_columns.clone() cluster=cluster.clone() kind=kind.clone()/>
                             }
                         />
+                        {below}
                     </tbody>
                 </table>
             </div>
         }
     }
+}
+
+/// Keeps `range` on the rows near the viewport as the window scrolls or resizes and as the
+/// page's length changes; `row_height` is measured from the rows themselves (cards on phones).
+#[cfg(feature = "hydrate")]
+fn follow_viewport(
+    body: NodeRef<leptos::html::Tbody>,
+    live: LiveList,
+    range: RwSignal<std::ops::Range<usize>>,
+    row_height: RwSignal<f64>,
+) {
+    use wasm_bindgen::JsCast;
+
+    let update = move || {
+        let Some(body) = body.get_untracked() else {
+            return;
+        };
+        let rows = body.query_selector_all("tr[data-uid]").ok();
+        let row = |i| {
+            rows.as_ref()
+                .and_then(|r| r.item(i))
+                .and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok())
+        };
+        // The distance between two rows includes the gap between phone cards.
+        let measured = match (row(0), row(1)) {
+            (Some(a), Some(b)) => f64::from(b.offset_top() - a.offset_top()),
+            (Some(a), None) => f64::from(a.offset_height()),
+            _ => 0.0,
+        };
+        if measured > 0.0 && (measured - row_height.get_untracked()).abs() > 0.5 {
+            row_height.set(measured);
+        }
+        let viewport = window()
+            .inner_height()
+            .ok()
+            .and_then(|h| h.as_f64())
+            .unwrap_or(0.0);
+        let next = virtual_rows::visible_range(
+            live.rows.with_untracked(Vec::len),
+            row_height.get_untracked(),
+            body.get_bounding_client_rect().top(),
+            viewport,
+        );
+        if range.with_untracked(|r| *r != next) {
+            range.set(next);
+        }
+    };
+    // On mount, and whenever the page's length changes.
+    Effect::new(move |_| {
+        live.rows.with(Vec::len);
+        body.track();
+        update();
+    });
+    let scroll = window_event_listener(leptos::ev::scroll, move |_| update());
+    let resize = window_event_listener(leptos::ev::resize, move |_| update());
+    on_cleanup(move || {
+        scroll.remove();
+        resize.remove();
+    });
 }
 
 #[component]
