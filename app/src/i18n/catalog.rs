@@ -311,6 +311,9 @@ pub struct Resources {
     pub live_connecting: &'static str,
     pub live_reconnecting: fn(u32) -> String,
     pub live_cluster_retrying: &'static str,
+    /// Column titles by column id, where this language differs from the server's (kubectl's
+    /// English headings); columns without an entry (a CRD's own) keep the server's.
+    pub column_titles: &'static [(&'static str, &'static str)],
     pub find_namespace: &'static str,
     pub namespaces_typed: &'static str,
 }

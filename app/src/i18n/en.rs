@@ -284,6 +284,7 @@ pub static EN: Messages = Messages {
         live_connecting: "Connecting…",
         live_reconnecting: |s| format!("Disconnected; reconnecting in {s} s…"),
         live_cluster_retrying: "Disconnected from the cluster, retrying:",
+        column_titles: &[],
         find_namespace: "Find a namespace",
         namespaces_typed: "All, or names separated by commas",
     },

@@ -149,6 +149,18 @@ pub fn error_message(t: &'static Messages, err: &AppError) -> String {
     }
 }
 
+/// A list column's title in `t`'s language.
+pub fn column_title(t: &'static Messages, id: &str, server_title: &str) -> String {
+    t.resources
+        .column_titles
+        .iter()
+        .find(|(key, _)| *key == id)
+        .map_or_else(
+            || server_title.to_string(),
+            |(_, title)| (*title).to_string(),
+        )
+}
+
 /// The message for one form field, if the server refused it.
 ///
 /// Field errors carry no code, only an English sentence: English shows it as sent, Chinese
@@ -207,6 +219,22 @@ mod tests {
         assert_eq!(
             error_message(Lang::Zh.messages(), &unknown),
             "出现了问题，请重试。"
+        );
+    }
+
+    #[test]
+    fn column_titles_follow_the_language_and_keep_unknown_columns() {
+        assert_eq!(
+            column_title(Lang::Zh.messages(), "restarts", "Restarts"),
+            "重启次数"
+        );
+        assert_eq!(
+            column_title(Lang::En.messages(), "restarts", "Restarts"),
+            "Restarts"
+        );
+        assert_eq!(
+            column_title(Lang::Zh.messages(), "widgets", "Widgets"),
+            "Widgets"
         );
     }
 

@@ -9,7 +9,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use model::AppError;
 use model::resources::{Column, ColumnType, ListQuery, ResourcePage};
 
-use crate::i18n::{error_message, field_error, use_i18n};
+use crate::i18n::{column_title, error_message, field_error, use_i18n};
 use crate::resources::api::list_resources;
 use crate::resources::display::{compact_age, now_ms, plural_title, tone_class};
 use crate::resources::links;
@@ -236,7 +236,16 @@ fn ResourceTable(
     #[cfg(feature = "hydrate")]
     follow_viewport(body, live, range, row_height);
     move || {
-        let columns = live.columns.get();
+        let t = i18n.t();
+        let columns: Vec<Column> = live
+            .columns
+            .get()
+            .into_iter()
+            .map(|mut c| {
+                c.title = column_title(t, &c.id, &c.title);
+                c
+            })
+            .collect();
         let head = columns
             .iter()
             .map(|c| {

@@ -43,7 +43,7 @@ pub(super) fn columns(p: &Projector) -> Vec<Column> {
             age(),
             col("users", "Users", ColumnType::Text, 1),
             col("groups", "Groups", ColumnType::Text, 1),
-            col("service_accounts", "Serviceaccounts", ColumnType::Text, 1),
+            col("service_accounts", "Service accounts", ColumnType::Text, 1),
         ],
     }
 }

@@ -69,8 +69,8 @@ pub(super) fn columns(p: &Projector) -> Vec<Column> {
             return vec![
                 col("reference", "Reference", ColumnType::Text, 0),
                 col("targets", "Targets", ColumnType::Text, 0),
-                num("min_pods", "Minpods"),
-                num("max_pods", "Maxpods"),
+                num("min_pods", "Min pods"),
+                num("max_pods", "Max pods"),
                 num("replicas", "Replicas"),
                 age(),
             ];
