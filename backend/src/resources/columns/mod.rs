@@ -325,20 +325,19 @@ fn short_duration(seconds: i64) -> String {
     }
 }
 
-/// `app=web,tier=front` from a label selector object (`matchLabels` and `matchExpressions`) or map.
-fn selector_text(sel: Option<&Value>) -> String {
-    let Some(sel) = sel else {
-        return String::new();
-    };
+/// A label selector (`matchLabels` + `matchExpressions`, or a plain map as Services have) in
+/// the API's query syntax; None when absent. An empty selector is `Some("")` (selects all).
+pub(crate) fn selector_query(sel: Option<&Value>) -> Option<String> {
+    let sel = sel.filter(|v| v.is_object())?;
     let mut parts: Vec<String> = Vec::new();
-    let labels = sel
+    let plain = sel
         .get("matchLabels")
         .and_then(Value::as_object)
         .or_else(|| {
             sel.as_object()
-                .filter(|m| !m.contains_key("matchExpressions"))
+                .filter(|m| !m.contains_key("matchExpressions") && !m.contains_key("matchLabels"))
         });
-    if let Some(map) = labels {
+    if let Some(map) = plain {
         parts.extend(
             map.iter()
                 .filter_map(|(k, v)| v.as_str().map(|v| format!("{k}={v}"))),
@@ -352,10 +351,16 @@ fn selector_text(sel: Option<&Value>) -> String {
             "NotIn" => format!("{key} notin ({})", values.join(",")),
             "Exists" => key.to_string(),
             "DoesNotExist" => format!("!{key}"),
-            op => format!("{key} {op}"),
+            // An operator we do not know: leave the selector out rather than widen it.
+            _ => return None,
         });
     }
-    parts.join(",")
+    Some(parts.join(","))
+}
+
+/// `app=web,tier=front` from a label selector object or map, for a column (empty when absent).
+fn selector_text(sel: Option<&Value>) -> String {
+    selector_query(sel).unwrap_or_default()
 }
 
 /// Container names and images of a pod template (`CONTAINERS`, `IMAGES` in `-o wide`).

@@ -91,38 +91,7 @@ pub(super) fn condition_tone(type_: &str, status: &str) -> Tone {
     }
 }
 
-/// A label selector (`matchLabels` + `matchExpressions`, or a plain map as Services have) in
-/// the API's query syntax; None when absent. An empty selector is `Some("")` (selects all).
-pub(super) fn selector_query(sel: Option<&Value>) -> Option<String> {
-    let sel = sel.filter(|v| v.is_object())?;
-    let mut parts: Vec<String> = Vec::new();
-    let plain = sel
-        .get("matchLabels")
-        .and_then(Value::as_object)
-        .or_else(|| {
-            sel.as_object()
-                .filter(|m| !m.contains_key("matchExpressions") && !m.contains_key("matchLabels"))
-        });
-    if let Some(map) = plain {
-        parts.extend(
-            map.iter()
-                .filter_map(|(k, v)| v.as_str().map(|v| format!("{k}={v}"))),
-        );
-    }
-    for e in arr(sel, "/matchExpressions") {
-        let key = s(e, "/key");
-        let values: Vec<&str> = arr(e, "/values").iter().filter_map(Value::as_str).collect();
-        parts.push(match s(e, "/operator") {
-            "In" => format!("{key} in ({})", values.join(",")),
-            "NotIn" => format!("{key} notin ({})", values.join(",")),
-            "Exists" => key.to_string(),
-            "DoesNotExist" => format!("!{key}"),
-            // An operator we do not know: leave the selector out rather than widen it.
-            _ => return None,
-        });
-    }
-    Some(parts.join(","))
-}
+pub(super) use crate::resources::columns::selector_query;
 
 /// Builds the summary of one kind, leaving out fields without a value.
 #[derive(Default)]
