@@ -8,6 +8,7 @@ pub mod clusters;
 pub mod config;
 pub mod crypto;
 pub mod db;
+pub mod operations;
 pub mod resources;
 pub mod state;
 

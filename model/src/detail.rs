@@ -57,6 +57,9 @@ pub struct ObjectDetail {
     /// Secrets only: the keys and the size of their decoded values, never the values.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<SecretSummary>,
+    /// The state the kind's actions need (workloads, nodes, CronJobs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub controls: Option<crate::operations::Controls>,
 }
 
 /// A status word and how it should look.

@@ -10,6 +10,7 @@ pub mod detail;
 pub mod error;
 pub mod live;
 pub mod objects;
+pub mod operations;
 pub mod resources;
 
 pub use error::{AppError, ErrorKind, FieldError};

@@ -130,6 +130,27 @@ pub fn with_identity(rt: &ResourceType, obj: &mut Value) {
     }
 }
 
+/// `stringData` is write-only, as the API server treats it: each value is stored base64-encoded
+/// under `data` (winning over a key of the same name there) and `stringData` itself is dropped.
+fn fold_string_data(secret: &mut Map<String, Value>) {
+    use base64::Engine;
+    let Some(Value::Object(plain)) = secret.remove("stringData") else {
+        return;
+    };
+    let data = secret.entry("data").or_insert_with(|| json!({}));
+    if !data.is_object() {
+        *data = json!({});
+    }
+    if let Some(data) = data.as_object_mut() {
+        for (key, value) in plain {
+            if let Value::String(text) = value {
+                let encoded = base64::engine::general_purpose::STANDARD.encode(text.as_bytes());
+                data.insert(key, Value::String(encoded));
+            }
+        }
+    }
+}
+
 /// Fills in defaults for `rt` in `obj`.
 pub fn apply(rt: &ResourceType, obj: &mut Value) {
     match (rt.group.as_str(), rt.plural.as_str()) {
@@ -228,6 +249,7 @@ pub fn apply(rt: &ResourceType, obj: &mut Value) {
         ("", "secrets") => {
             if let Some(o) = obj.as_object_mut() {
                 set(o, "type", json!("Opaque"));
+                fold_string_data(o);
             }
         }
         _ => {}
@@ -298,6 +320,18 @@ pub fn initial_status(rt: &ResourceType, obj: &mut Value) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn string_data_is_stored_base64_under_data() {
+        let mut secret =
+            json!({"data": {"a": "eA==", "b": "eQ=="}, "stringData": {"b": "new", "c": "plain"}});
+        let o = secret.as_object_mut().expect("object");
+        fold_string_data(o);
+        assert_eq!(
+            secret,
+            json!({"data": {"a": "eA==", "b": "bmV3", "c": "cGxhaW4="}})
+        );
+    }
 
     #[test]
     fn pull_policy_depends_on_the_tag() {

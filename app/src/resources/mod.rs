@@ -6,5 +6,6 @@ pub mod display;
 pub mod links;
 pub mod live;
 pub mod objects_api;
+pub mod operations_api;
 pub mod query;
 pub mod virtual_rows;

@@ -91,7 +91,7 @@ pub async fn delete_object(
 }
 
 #[cfg(feature = "ssr")]
-mod ssr {
+pub(crate) mod ssr {
     //! The state, the cluster id and the caller every function here starts from.
 
     use backend::resources::objects::Actor;

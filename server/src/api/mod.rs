@@ -10,6 +10,9 @@ mod clusters;
 mod docs;
 mod error;
 mod json;
+mod operations;
+#[cfg(test)]
+mod operations_tests;
 mod resources;
 mod resources_http;
 mod resources_kinds;
@@ -42,6 +45,7 @@ pub use error::ApiError;
     tags(
         (name = "clusters", description = "Managed clusters: import, health, settings"),
         (name = "tokens", description = "Personal API tokens"),
+        (name = "operations", description = "Day-to-day operations: scale, restart, pause, roll back workloads; cordon, drain, label and taint nodes; run CronJobs now"),
         (name = "k8s", description = "Kubernetes objects of any kind: paged lists, get, create from YAML or JSON, update with conflict detection, delete with a propagation policy"),
     ),
 )]
@@ -105,4 +109,21 @@ where
         ))
         .routes(routes!(resources_kinds::list_nodes))
         .routes(routes!(resources_kinds::get_node))
+        .routes(routes!(operations::scale))
+        .routes(routes!(operations::restart))
+        .routes(routes!(operations::pause))
+        .routes(routes!(operations::resume))
+        .routes(routes!(operations::set_image))
+        .routes(routes!(operations::history))
+        .routes(routes!(operations::rollback))
+        .routes(routes!(operations::events))
+        .routes(routes!(operations::cordon))
+        .routes(routes!(operations::uncordon))
+        .routes(routes!(operations::drain_node))
+        .routes(routes!(operations::labels))
+        .routes(routes!(operations::taints))
+        .routes(routes!(operations::bulk))
+        .routes(routes!(operations::trigger))
+        .routes(routes!(operations::suspend))
+        .routes(routes!(operations::unsuspend))
 }

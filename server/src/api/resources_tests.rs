@@ -21,18 +21,18 @@ use tower::ServiceExt;
 
 use crate::auth_layer;
 
-struct Setup {
+pub(super) struct Setup {
     _db: TestDb,
     sandbox: SandboxHandle,
-    app: AppState,
+    pub app: AppState,
     router: Router,
     user: model::auth::UserInfo,
     token: String,
-    cluster: String,
+    pub cluster: String,
 }
 
 impl Setup {
-    async fn new() -> Setup {
+    pub(super) async fn new() -> Setup {
         let db = TestDb::new().await;
         let user = db.user("operator", true).await;
         let token = backend::api_tokens::create(
@@ -80,7 +80,7 @@ impl Setup {
         setup
     }
 
-    async fn register(&self, name: &str, read_only: bool) -> String {
+    pub(super) async fn register(&self, name: &str, read_only: bool) -> String {
         backend::clusters::create(
             &self.app.clusters,
             &self.user,
@@ -103,7 +103,7 @@ impl Setup {
     }
 
     /// Sends `body` (with its content type) and reads the JSON answer.
-    async fn send(
+    pub(super) async fn send(
         &self,
         method: Method,
         uri: &str,
@@ -112,11 +112,11 @@ impl Setup {
         send(&self.router, method, uri, Some(&self.token), body).await
     }
 
-    async fn get(&self, uri: &str) -> (StatusCode, Value) {
+    pub(super) async fn get(&self, uri: &str) -> (StatusCode, Value) {
         self.send(Method::GET, uri, None).await
     }
 
-    fn url(&self, rest: &str) -> String {
+    pub(super) fn url(&self, rest: &str) -> String {
         format!("/api/v1/k8s/cluster/{}{rest}", self.cluster)
     }
 }
@@ -157,7 +157,7 @@ fn yaml(text: &str) -> Option<(&'static str, String)> {
     Some(("application/yaml", text.to_string()))
 }
 
-fn json_body(value: &Value) -> Option<(&'static str, String)> {
+pub(super) fn json_body(value: &Value) -> Option<(&'static str, String)> {
     Some(("application/json", value.to_string()))
 }
 

@@ -15,6 +15,7 @@ use super::delete_dialog::DeleteButton;
 use super::detail_sections::{
     Age, Conditions, ConfigData, Events, Facts, KindTables, LabelsAndAnnotations, Related, ToneText,
 };
+use super::operations::OperationsPanel;
 use super::pod_containers::Containers;
 use super::secret_keys::{SecretAddress, SecretKeys};
 use crate::i18n::{Lang, Messages, error_message, use_i18n};
@@ -131,6 +132,7 @@ fn DetailBody(detail: ObjectDetail, cluster: String, reload: Callback<()>) -> im
         containers,
         config_data,
         secret,
+        controls,
     } = detail;
     let plural = plural_title(&kind.kind);
     let list_href = links::list_href(&cluster, &kind.key);
@@ -245,9 +247,18 @@ fn DetailBody(detail: ObjectDetail, cluster: String, reload: Callback<()>) -> im
             </section>
         }
     };
+    let operations = controls.map(|controls| {
+        let object = ObjectRef {
+            kind: kind.key.clone(),
+            namespace: namespace.clone(),
+            name: name.clone(),
+        };
+        view! { <OperationsPanel cluster=cluster.clone() object controls/> }
+    });
     view! {
         {header}
         <div class="detail-sections" data-testid="object-detail" data-kind=kind.key.clone() data-secret=is_secret.to_string()>
+            {operations}
             {summary_section}
             {secret_section}
             {config_section}

@@ -2,6 +2,8 @@
 //! namespaces, a text filter, a label selector, sorting and paging all in the address. The
 //! filter bar is a GET form, so it works before (and without) the WASM.
 
+use std::collections::BTreeSet;
+
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{A, Form};
@@ -18,6 +20,10 @@ use crate::resources::query::{self, PAGE_SIZES};
 use crate::resources::virtual_rows;
 
 use super::namespace_picker::NamespacePicker;
+use super::operations::NodeBulkBar;
+
+/// The names of the rows picked for a bulk action (nodes only).
+type Selection = Option<RwSignal<BTreeSet<String>>>;
 
 #[component]
 pub fn ResourceListPage() -> impl IntoView {
@@ -164,6 +170,9 @@ fn ResourceList(page: ResourcePage, query: ListQuery, path: String) -> impl Into
         _ => None,
     };
     let create_href = links::create_href(&cluster, &kind.key, only_namespace);
+    let selection: Selection = (kind.key == "nodes").then(|| RwSignal::new(BTreeSet::new()));
+    let bulk_bar =
+        selection.map(|selection| view! { <NodeBulkBar cluster=cluster.clone() selection/> });
     view! {
         <div class="page-head">
             <div>
@@ -180,6 +189,7 @@ fn ResourceList(page: ResourcePage, query: ListQuery, path: String) -> impl Into
         {move || live.error.get().map(|error| view! {
             <div class="form-alert" role="alert" data-testid="live-error">{error_message(i18n.t(), &error)}</div>
         })}
+        {bulk_bar}
         <Show
             when=move || !live.rows.with(Vec::is_empty)
             fallback=move || view! {
@@ -188,7 +198,7 @@ fn ResourceList(page: ResourcePage, query: ListQuery, path: String) -> impl Into
                 </div>
             }
         >
-            <ResourceTable live query=table_query.clone() path=table_path.clone() cluster=cluster.clone() kind=kind_key.clone()/>
+            <ResourceTable live query=table_query.clone() path=table_path.clone() cluster=cluster.clone() kind=kind_key.clone() selection/>
         </Show>
         <nav class="pager" aria-label=move || i18n.t().resources.page_size>
             {prev.map(|href| view! { <A href=href attr:class="button" attr:data-testid="page-prev" attr:rel="prev">{move || i18n.t().resources.previous}</A> })}
@@ -227,6 +237,7 @@ fn ResourceTable(
     path: String,
     cluster: String,
     kind: String,
+    selection: Selection,
 ) -> impl IntoView {
     let i18n = use_i18n();
     // Every row until the browser has measured (as the server rendered them).
@@ -280,10 +291,27 @@ fn ResourceTable(
             let len = live.rows.with(Vec::len);
             spacer(len.saturating_sub(range.get().end) as f64 * row_height.get())
         };
+        let select_all = selection.map(|selection| {
+            let on_page = move || live.rows.with(|rows| rows.iter().map(|r| r.row.name.clone()).collect::<Vec<_>>());
+            let all = move || {
+                let names = on_page();
+                !names.is_empty() && selection.with(|s| names.iter().all(|n| s.contains(n)))
+            };
+            view! {
+                <th scope="col" class="col-select">
+                    <input type="checkbox" data-testid="select-all" aria-label=move || i18n.t().ops.selected
+                        prop:checked=all on:change=move |ev| {
+                            let names = on_page();
+                            let on = event_target_checked(&ev);
+                            selection.update(|s| for n in names { if on { s.insert(n); } else { s.remove(&n); } });
+                        }/>
+                </th>
+            }
+        });
         view! {
             <div class="table-scroll">
                 <table class="data-table resource-table" data-testid="resource-table">
-                    <thead><tr>{head}</tr></thead>
+                    <thead><tr>{select_all}{head}</tr></thead>
                     <tbody node_ref=body>
                         {above}
                         <For
@@ -293,7 +321,7 @@ fn ResourceTable(
                             }
                             key=LiveRow::key
                             children=move |live_row| view! {
-                                <Row live_row columns=row_columns.clone() cluster=cluster.clone() kind=kind.clone()/>
+                                <Row live_row columns=row_columns.clone() cluster=cluster.clone() kind=kind.clone() selection/>
                             }
                         />
                         {below}
@@ -364,8 +392,31 @@ fn follow_viewport(
 }
 
 #[component]
-fn Row(live_row: LiveRow, columns: Vec<Column>, cluster: String, kind: String) -> impl IntoView {
+fn Row(
+    live_row: LiveRow,
+    columns: Vec<Column>,
+    cluster: String,
+    kind: String,
+    selection: Selection,
+) -> impl IntoView {
     let LiveRow { row, fresh } = live_row;
+    let pick = selection.map(|selection| {
+        let name = row.name.clone();
+        let label = row.name.clone();
+        let checked = {
+            let name = name.clone();
+            move || selection.with(|s| s.contains(&name))
+        };
+        view! {
+            <td class="col-select">
+                <input type="checkbox" data-testid="select-row" aria-label=label prop:checked=checked
+                    on:change=move |ev| {
+                        let on = event_target_checked(&ev);
+                        selection.update(|s| { if on { s.insert(name.clone()); } else { s.remove(&name); } });
+                    }/>
+            </td>
+        }
+    });
     let now = now_ms();
     let tone = tone_class(row.tone);
     let cells = columns
@@ -405,6 +456,7 @@ fn Row(live_row: LiveRow, columns: Vec<Column>, cluster: String, kind: String) -
             data-version=row.resource_version.clone()
             data-namespace=row.namespace.clone().unwrap_or_default()
         >
+            {pick}
             {cells}
         </tr>
     }

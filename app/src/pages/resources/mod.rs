@@ -7,6 +7,7 @@ mod detail_sections;
 pub mod list;
 pub mod namespace_picker;
 pub mod object_feedback;
+mod operations;
 mod pod_containers;
 mod secret_keys;
 pub mod templates;

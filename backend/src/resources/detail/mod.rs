@@ -11,6 +11,7 @@
 
 mod cluster;
 mod config;
+mod controls;
 mod error;
 mod fields;
 mod generic;
@@ -198,10 +199,11 @@ fn base(kind: &KindEntry, obj: &DynamicObject) -> ObjectDetail {
         containers: Vec::new(),
         config_data: Vec::new(),
         secret: None,
+        controls: None,
     }
 }
 
-fn to_chrono(t: &Time) -> Option<DateTime<Utc>> {
+pub(crate) fn to_chrono(t: &Time) -> Option<DateTime<Utc>> {
     DateTime::from_timestamp(
         t.0.as_second(),
         t.0.subsec_nanosecond().try_into().unwrap_or(0),
@@ -231,6 +233,7 @@ fn summarise(d: &mut ObjectDetail, obj: &DynamicObject, v: &Value, ctx: &Ctx, vi
                 tone: row.tone,
             })
         });
+    d.controls = controls::of(&kind.info.group, &kind.info.plural, v);
     match (kind.info.group.as_str(), kind.info.plural.as_str()) {
         ("", "pods") => pods::fill(d, v),
         ("apps", "deployments") => workloads::deployment(d, v),

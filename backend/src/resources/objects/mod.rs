@@ -25,7 +25,7 @@ mod refusal;
 mod save;
 pub mod secrets;
 pub mod split;
-mod target;
+pub(crate) mod target;
 pub mod yaml;
 
 use model::auth::UserInfo;
@@ -58,16 +58,16 @@ pub struct Actor<'a> {
 }
 
 /// The object an audit row is about.
-struct Audited<'a> {
-    action: &'static str,
-    cluster: &'a ClusterInfo,
-    kind: &'a str,
-    namespace: Option<&'a str>,
-    name: &'a str,
+pub(crate) struct Audited<'a> {
+    pub action: &'static str,
+    pub cluster: &'a ClusterInfo,
+    pub kind: &'a str,
+    pub namespace: Option<&'a str>,
+    pub name: &'a str,
 }
 
 /// Writes one audit row; a failure to write it fails the request (see [`crate::audit`]).
-async fn audit(
+pub(crate) async fn audit(
     registry: &ClusterRegistry,
     actor: &Actor<'_>,
     about: Audited<'_>,
@@ -96,7 +96,7 @@ async fn audit(
 
 /// The reason code of a failed attempt, for its audit row: the code only, since messages may
 /// quote what the cluster was sent.
-fn reason(e: &ResourceError) -> serde_json::Value {
+pub(crate) fn reason(e: &ResourceError) -> serde_json::Value {
     let code = match e {
         ResourceError::Refused(inner) => inner.code.as_str(),
         ResourceError::NotFound { .. } => "resource.not_found",

@@ -1,0 +1,165 @@
+//! "Drain…": a dialog with kubectl drain's options, then each pod's fate: evicted, left in place
+//! (DaemonSet pods), held by a PodDisruptionBudget, or needing an option.
+
+use leptos::html::Dialog;
+use leptos::prelude::*;
+use model::operations::{DrainOptions, DrainPodState, DrainReport};
+
+use super::super::delete_dialog::parse_grace_period;
+use super::super::object_feedback::object_error;
+use crate::i18n::{Messages, use_i18n};
+use crate::resources::operations_api::drain_node;
+
+fn state_text(t: &'static Messages, state: DrainPodState) -> &'static str {
+    match state {
+        DrainPodState::Skipped => t.ops.state_skipped,
+        DrainPodState::Evicted => t.ops.state_evicted,
+        DrainPodState::Blocked => t.ops.state_blocked,
+        DrainPodState::Failed => t.ops.state_failed,
+        DrainPodState::Refused => t.ops.state_refused,
+    }
+}
+
+fn state_id(state: DrainPodState) -> &'static str {
+    match state {
+        DrainPodState::Skipped => "skipped",
+        DrainPodState::Evicted => "evicted",
+        DrainPodState::Blocked => "blocked",
+        DrainPodState::Failed => "failed",
+        DrainPodState::Refused => "refused",
+    }
+}
+
+#[component]
+pub fn DrainButton(cluster: String, node: String, on_done: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let t = move || &i18n.t().ops;
+    let dialog = NodeRef::<Dialog>::new();
+    let ignore_daemonsets = RwSignal::new(true);
+    let delete_emptydir = RwSignal::new(false);
+    let force = RwSignal::new(false);
+    let grace = RwSignal::new(String::new());
+    let timeout = RwSignal::new("120".to_string());
+    let input_error = RwSignal::new(None::<String>);
+    let drain = {
+        let (cluster, node) = (cluster.clone(), node.clone());
+        Action::new_local(move |options: &DrainOptions| {
+            drain_node(cluster.clone(), node.clone(), options.clone())
+        })
+    };
+    Effect::new(move |_| {
+        if drain.value().get().is_some() {
+            on_done.run(());
+        }
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Ok(grace_period_seconds) = parse_grace_period(&grace.get_untracked()) else {
+            input_error.set(Some(i18n.t().objects.grace_period_invalid.to_string()));
+            return;
+        };
+        let Some(timeout_seconds) = timeout
+            .get_untracked()
+            .trim()
+            .parse::<u64>()
+            .ok()
+            .filter(|s| (1..=3600).contains(s))
+        else {
+            input_error.set(Some("1–3600".to_string()));
+            return;
+        };
+        input_error.set(None);
+        drain.dispatch(DrainOptions {
+            ignore_daemonsets: ignore_daemonsets.get_untracked(),
+            delete_emptydir_data: delete_emptydir.get_untracked(),
+            force: force.get_untracked(),
+            grace_period_seconds,
+            timeout_seconds,
+        });
+    };
+    let open = move |_| {
+        drain.value().set(None);
+        if let Some(d) = dialog.get() {
+            _ = d.show_modal();
+        }
+    };
+    let close = move || {
+        if let Some(d) = dialog.get() {
+            d.close();
+        }
+    };
+    let report = move || {
+        drain.value().get().map(|result| match result {
+            Err(e) => view! { <div class="form-alert" role="alert" data-testid="drain-error">{object_error(i18n.t(), &e)}</div> }.into_any(),
+            Ok(DrainReport { complete, pods, message, .. }) => {
+                let rows = pods
+                    .into_iter()
+                    .map(|p| {
+                        let state = p.state;
+                        view! {
+                            <tr data-testid="drain-pod" data-state=state_id(state) data-name=p.name.clone()>
+                                <td class="mono wrap-anywhere">{format!("{}/{}", p.namespace, p.name)}</td>
+                                <td><strong>{move || state_text(i18n.t(), state)}</strong><br/><span class="muted">{p.message.clone()}</span></td>
+                            </tr>
+                        }
+                    })
+                    .collect_view();
+                view! {
+                    <p class=if complete { "form-success" } else { "form-alert" } data-testid="drain-result" data-complete=complete.to_string()>{message}</p>
+                    <div class="table-scroll">
+                        <table class="data-table">
+                            <thead><tr><th scope="col">{move || t().col_pod}</th><th scope="col">{move || t().col_result}</th></tr></thead>
+                            <tbody>{rows}</tbody>
+                        </table>
+                    </div>
+                }
+                .into_any()
+            }
+        })
+    };
+    let check = |signal: RwSignal<bool>,
+                 testid: &'static str,
+                 text: fn(&'static Messages) -> &'static str| {
+        view! {
+            <label class="choice">
+                <input type="checkbox" data-testid=testid prop:checked=move || signal.get() on:change=move |ev| signal.set(event_target_checked(&ev))/>
+                <span class="choice-text">{move || text(i18n.t())}</span>
+            </label>
+        }
+    };
+    let title = {
+        let node = node.clone();
+        move || (t().drain_title)(&node)
+    };
+    view! {
+        <button type="button" class="button button-danger-outline" data-testid="drain-open" on:click=open>{move || t().drain}</button>
+        <dialog node_ref=dialog class="dialog" aria-labelledby="drain-title" data-testid="drain-dialog">
+            <h2 class="dialog-title" id="drain-title">{title}</h2>
+            <form class="form" novalidate on:submit=submit>
+                <fieldset class="choice-list">
+                    {check(ignore_daemonsets, "drain-ignore-daemonsets", |t| t.ops.ignore_daemonsets)}
+                    {check(delete_emptydir, "drain-delete-emptydir", |t| t.ops.delete_emptydir)}
+                    {check(force, "drain-force", |t| t.ops.force)}
+                </fieldset>
+                <div class="field">
+                    <label for="drain-grace">{move || t().grace}</label>
+                    <input id="drain-grace" inputmode="numeric" autocomplete="off" data-testid="drain-grace"
+                        prop:value=move || grace.get() on:input=move |ev| grace.set(event_target_value(&ev))/>
+                </div>
+                <div class="field">
+                    <label for="drain-timeout">{move || t().timeout}</label>
+                    <input id="drain-timeout" inputmode="numeric" autocomplete="off" data-testid="drain-timeout"
+                        prop:value=move || timeout.get() on:input=move |ev| timeout.set(event_target_value(&ev))/>
+                </div>
+                <p class="field-error" hidden=move || input_error.get().is_none()>{move || input_error.get()}</p>
+                <div aria-live="polite">{report}</div>
+                <div class="form-actions dialog-actions">
+                    <button type="button" class="button" data-testid="drain-close" on:click=move |_| close()>{move || t().close}</button>
+                    <button type="submit" class="button button-danger" data-testid="drain-submit" disabled=move || drain.pending().get()>
+                        {move || if drain.pending().get() { t().draining } else { t().drain_submit }}
+                    </button>
+                </div>
+            </form>
+        </dialog>
+    }
+}
