@@ -845,3 +845,49 @@ async fn read_only_clusters_refuse_every_operation_and_audit_it() {
         .count();
     assert!(refused >= 6, "each refusal is audited: {refused}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn concurrent_taint_changes_are_not_lost() {
+    let env = Env::new(Scenario::Demo).await;
+    let node = "sandbox-control-plane";
+    let add = |key: &'static str| {
+        let env = &env;
+        async move {
+            nodes::change_taints(
+                &env.registry,
+                &env.actor(),
+                env.cluster,
+                node,
+                &TaintChanges {
+                    set: vec![Taint {
+                        key: key.into(),
+                        value: String::new(),
+                        effect: TaintEffect::PreferNoSchedule,
+                    }],
+                    remove: vec![],
+                },
+            )
+            .await
+            .expect("taint")
+        }
+    };
+    for round in 0..5 {
+        let (a, b) = (format!("a{round}"), format!("b{round}"));
+        let (a, b): (&'static str, &'static str) = (a.leak(), b.leak());
+        tokio::join!(add(a), add(b));
+        let keys: Vec<String> = Api::<Node>::all(env.kube.clone())
+            .get(node)
+            .await
+            .expect("node")
+            .spec
+            .and_then(|s| s.taints)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|t| t.key)
+            .collect();
+        assert!(
+            keys.iter().any(|k| k == a) && keys.iter().any(|k| k == b),
+            "round {round}: {keys:?}"
+        );
+    }
+}

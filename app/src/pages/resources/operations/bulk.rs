@@ -26,7 +26,7 @@ pub fn NodeBulkBar(cluster: String, selection: RwSignal<BTreeSet<String>>) -> im
     let taint_key = RwSignal::new(String::new());
     let taint_value = RwSignal::new(String::new());
     let taint_effect = RwSignal::new(TaintEffect::NoSchedule);
-    let act = Action::new_local(move |bulk: &Bulk| {
+    let act = Action::new(move |bulk: &Bulk| {
         let cluster = cluster.clone();
         let nodes: Vec<String> = selection.get_untracked().into_iter().collect();
         let bulk = bulk.clone();

@@ -25,13 +25,11 @@ pub fn CronJobPanel(
     let job_link = RwSignal::new(None::<String>);
     let trigger = {
         let (cluster, namespace, name) = (cluster.clone(), namespace.clone(), object.name.clone());
-        Action::new_local(move |_: &()| {
-            trigger_cronjob(cluster.clone(), namespace.clone(), name.clone())
-        })
+        Action::new(move |_: &()| trigger_cronjob(cluster.clone(), namespace.clone(), name.clone()))
     };
     let suspend = {
         let (cluster, namespace, name) = (cluster.clone(), namespace.clone(), object.name.clone());
-        Action::new_local(move |on: &bool| {
+        Action::new(move |on: &bool| {
             set_cronjob_suspended(cluster.clone(), namespace.clone(), name.clone(), *on)
         })
     };

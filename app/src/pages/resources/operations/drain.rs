@@ -43,7 +43,7 @@ pub fn DrainButton(cluster: String, node: String, on_done: Callback<()>) -> impl
     let input_error = RwSignal::new(None::<String>);
     let drain = {
         let (cluster, node) = (cluster.clone(), node.clone());
-        Action::new_local(move |options: &DrainOptions| {
+        Action::new(move |options: &DrainOptions| {
             drain_node(cluster.clone(), node.clone(), options.clone())
         })
     };

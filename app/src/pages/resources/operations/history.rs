@@ -35,7 +35,7 @@ pub fn History(
     let own = Feedback::new();
     let rollback = {
         let (cluster, workload) = (cluster.clone(), workload.clone());
-        Action::new_local(move |revision: &i64| {
+        Action::new(move |revision: &i64| {
             rollback_workload(cluster.clone(), workload.clone(), *revision)
         })
     };

@@ -18,6 +18,7 @@ use model::operations::Controls;
 use super::object_feedback::object_error;
 use crate::i18n::use_i18n;
 use crate::resources::detail_api::get_object_detail;
+use crate::resources::display::now_ms;
 
 pub use bulk::NodeBulkBar;
 pub use cronjob::CronJobPanel;
@@ -97,37 +98,65 @@ pub(crate) fn FeedbackLine(feedback: Feedback, #[prop(into)] testid: String) -> 
     }
 }
 
-/// Re-reads the object's controls every 1.5 s while `watching` holds, so counts follow a
-/// rollout; stops by itself when the page goes.
+/// Keeps a panel's controls in step with the cluster: read again at once after each change,
+/// then every 1.5 s while `progressing` holds or for 20 s after the last change.
+#[derive(Clone, Copy)]
+pub(crate) struct Follow {
+    last_change: RwSignal<i64>,
+}
+
+impl Follow {
+    /// Call after an action changed the object.
+    pub fn changed(self) {
+        self.last_change.set(now_ms());
+    }
+}
+
 pub(crate) fn follow_controls(
     cluster: String,
     object: ObjectRef,
     controls: RwSignal<Controls>,
-    watching: Signal<bool>,
-) {
+    progressing: Signal<bool>,
+) -> Follow {
+    let last_change = RwSignal::new(0_i64);
+    let busy = std::rc::Rc::new(std::cell::Cell::new(false));
+    let fetch = std::rc::Rc::new(move || {
+        if busy.get() {
+            return;
+        }
+        busy.set(true);
+        let (cluster, object, busy) = (cluster.clone(), object.clone(), busy.clone());
+        leptos::task::spawn_local(async move {
+            if let Ok(Some(fresh)) = get_object_detail(cluster, object).await.map(|d| d.controls) {
+                // The page may be gone by now.
+                _ = controls.try_set(fresh);
+            }
+            busy.set(false);
+        });
+    });
+    {
+        let fetch = fetch.clone();
+        Effect::new(move |_| {
+            if last_change.get() > 0 {
+                fetch();
+            }
+        });
+    }
     Effect::new(move |_| {
-        let (cluster, object) = (cluster.clone(), object.clone());
-        let busy = std::rc::Rc::new(std::cell::Cell::new(false));
+        let fetch = fetch.clone();
         if let Ok(handle) = set_interval_with_handle(
             move || {
-                if watching.try_get_untracked() != Some(true) || busy.get() {
-                    return;
+                let recent = last_change
+                    .try_get_untracked()
+                    .is_some_and(|at| now_ms() - at < 20_000);
+                if recent || progressing.try_get_untracked() == Some(true) {
+                    fetch();
                 }
-                busy.set(true);
-                let (cluster, object, busy) = (cluster.clone(), object.clone(), busy.clone());
-                leptos::task::spawn_local(async move {
-                    if let Ok(Some(fresh)) =
-                        get_object_detail(cluster, object).await.map(|d| d.controls)
-                    {
-                        // The page may be gone by now.
-                        _ = controls.try_set(fresh);
-                    }
-                    busy.set(false);
-                });
             },
             std::time::Duration::from_millis(1500),
         ) {
             on_cleanup(move || handle.clear());
         }
     });
+    Follow { last_change }
 }

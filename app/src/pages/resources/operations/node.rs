@@ -50,8 +50,7 @@ pub fn NodePanel(cluster: String, node: String, controls: NodeControls) -> impl 
         name: node.clone(),
     };
     let state = RwSignal::new(Controls::Node(controls));
-    let refresh = RwSignal::new(false);
-    follow_controls(cluster.clone(), object, state, refresh.into());
+    let follow = follow_controls(cluster.clone(), object, state, Signal::from(false));
     let current = move || match state.get() {
         Controls::Node(c) => Some(c),
         _ => None,
@@ -59,7 +58,7 @@ pub fn NodePanel(cluster: String, node: String, controls: NodeControls) -> impl 
     let feedback = Feedback::new();
     let act = {
         let (cluster, node) = (cluster.clone(), node.clone());
-        Action::new_local(move |op: &Op| {
+        Action::new(move |op: &Op| {
             let (cluster, node, op) = (cluster.clone(), node.clone(), op.clone());
             async move {
                 match op {
@@ -78,12 +77,9 @@ pub fn NodePanel(cluster: String, node: String, controls: NodeControls) -> impl 
         Effect::new(move |_| {
             if let Some(result) = act.value().get() {
                 feedback.show(&result, |done: &OperationOutcome| done.message.clone());
-                // Read the node back once or twice, then stop.
-                refresh.set(true);
-                set_timeout(
-                    move || _ = refresh.try_set(false),
-                    std::time::Duration::from_secs(4),
-                );
+                if result.is_ok() {
+                    follow.changed();
+                }
             }
         });
     }
@@ -188,10 +184,7 @@ pub fn NodePanel(cluster: String, node: String, controls: NodeControls) -> impl 
                     disabled=move || pending.get() on:click=move |_| { act.dispatch(Op::Cordon(!cordoned())); }>
                     {move || if cordoned() { t().uncordon } else { t().cordon }}
                 </button>
-                <DrainButton cluster=cluster.clone() node=node.clone() on_done=Callback::new(move |_| {
-                    refresh.set(true);
-                    set_timeout(move || _ = refresh.try_set(false), std::time::Duration::from_secs(4));
-                })/>
+                <DrainButton cluster=cluster.clone() node=node.clone() on_done=Callback::new(move |_| follow.changed())/>
             </div>
             <h3 class="subsection-title">{move || t().labels}</h3>
             <ul class="ops-chips" data-testid="node-labels">{label_rows}</ul>

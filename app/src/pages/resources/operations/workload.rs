@@ -48,19 +48,8 @@ pub fn WorkloadPanel(
         Controls::Workload(c) => Some(c),
         _ => None,
     };
-    let recently = RwSignal::new(false);
-    let watching =
-        Signal::derive(move || recently.get() || current().is_some_and(|c| c.progressing));
-    follow_controls(cluster.clone(), object.clone(), state, watching);
-    // After an action, follow for a while even before the controller notices.
-    Effect::new(move |_| {
-        if recently.get() {
-            set_timeout(
-                move || _ = recently.try_set(false),
-                std::time::Duration::from_secs(20),
-            );
-        }
-    });
+    let progressing = Signal::derive(move || current().is_some_and(|c| c.progressing));
+    let follow = follow_controls(cluster.clone(), object.clone(), state, progressing);
 
     let feedback = Feedback::new();
     let replicas = RwSignal::new(controls.desired.unwrap_or(0).to_string());
@@ -76,7 +65,7 @@ pub fn WorkloadPanel(
 
     let act = {
         let (cluster, workload) = (cluster.clone(), workload.clone());
-        Action::new_local(move |op: &Op| {
+        Action::new(move |op: &Op| {
             let (cluster, workload, op) = (cluster.clone(), workload.clone(), op.clone());
             async move {
                 match op {
@@ -93,7 +82,7 @@ pub fn WorkloadPanel(
             if let Some(result) = act.value().get() {
                 feedback.show(&result, |done: &OperationOutcome| done.message.clone());
                 if result.is_ok() {
-                    recently.set(true);
+                    follow.changed();
                     history_version.update(|v| *v += 1);
                 }
             }
