@@ -4,6 +4,7 @@
 // Leptos views nest deeply in their types; release builds need a higher limit.
 #![recursion_limit = "512"]
 
+pub mod apps;
 pub mod auth;
 pub mod clusters;
 pub mod components;
@@ -23,6 +24,7 @@ use components::menu::install_menu_dismissal;
 use components::shell::AppShell;
 use components::theme_switch::ThemeChoice;
 use i18n::I18n;
+use pages::apps::{AppsPage, EditAppPage, NewAppPage};
 use pages::clusters::{
     import::ClusterImportPage, list::ClusterListPage, overview::ClusterOverviewPage,
     settings::ClusterSettingsPage, tokens::ApiTokensPage,
@@ -94,6 +96,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/clusters/:id/resources/:kind/:ns/:name") view=ObjectDetailPage/>
                     <Route path=path!("/clusters/:id/resources/:kind/:ns/:name/yaml") view=ObjectYamlPage/>
                     <Route path=path!("/clusters/:id/create") view=CreateObjectsPage/>
+                    <Route path=path!("/clusters/:id/apps") view=AppsPage/>
+                    <Route path=path!("/clusters/:id/apps/new") view=NewAppPage/>
+                    <Route path=path!("/clusters/:id/apps/:ns/:name") view=EditAppPage/>
                     <Route path=path!("/tokens") view=ApiTokensPage/>
                 </ParentRoute>
             </Routes>

@@ -1,6 +1,7 @@
 //! Capstan's services. No Leptos here: server functions and REST handlers call into these.
 
 pub mod api_tokens;
+pub mod apps;
 pub mod audit;
 pub mod auth;
 pub mod client;

@@ -4,11 +4,13 @@
 //! pulls kube, diesel or tokio into the browser bundle.
 
 pub mod api;
+pub mod apps;
 pub mod auth;
 pub mod clusters;
 pub mod detail;
 pub mod error;
 pub mod live;
+pub mod names;
 pub mod objects;
 pub mod operations;
 pub mod resources;

@@ -57,10 +57,22 @@ pub fn ResourceNav() -> impl IntoView {
                         return None;
                     }
                     let cluster = cluster.clone();
+                    // Apps made with the form sit at the top of the workloads.
+                    let apps = (group == NavGroup::Workloads).then(|| {
+                        let href = format!("/clusters/{cluster}/apps");
+                        view! {
+                            <li on:click=move |_| drawer.open.set(false)>
+                                <A href=href attr:class="nav-link nav-kind" attr:data-testid="nav-apps">
+                                    <span>{t.apps.title}</span>
+                                </A>
+                            </li>
+                        }
+                    });
                     Some(view! {
                         <div class="nav-group" data-testid=format!("nav-group-{group:?}")>
                             <h2 class="nav-group-title">{group_label(t, group)}</h2>
                             <ul class="nav-list">
+                                {apps}
                                 {items
                                     .into_iter()
                                     .map(|k| {

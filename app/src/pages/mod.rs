@@ -1,5 +1,6 @@
 //! One file per page.
 
+pub mod apps;
 pub mod clusters;
 pub mod home;
 pub mod login;

@@ -15,7 +15,6 @@ pub mod cronjobs;
 pub mod drain;
 pub mod nodes;
 pub mod rollout;
-mod validate;
 pub mod workloads;
 
 use model::clusters::ClusterInfo;
@@ -28,8 +27,6 @@ use crate::clusters::{self, ClusterRegistry, guard};
 use crate::resources::ResourceError;
 use crate::resources::objects::target::{Target, within};
 use crate::resources::objects::{Actor, Audited, audit, reason};
-
-pub use validate::{validate_image, validate_label_key, validate_label_value};
 
 /// Audit action names of this module.
 pub mod actions {

@@ -13,10 +13,11 @@ use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
 use super::workloads::params;
-use super::{Operation, actions, invalid, validate};
+use super::{Operation, actions, invalid};
 use crate::clusters::ClusterRegistry;
 use crate::resources::ResourceError;
 use crate::resources::objects::Actor;
+use model::names as validate;
 
 pub const NODES: &str = "nodes";
 

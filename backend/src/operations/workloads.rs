@@ -10,11 +10,12 @@ use model::operations::{ImageChange, OperationOutcome, WorkloadRef};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use super::{Operation, actions, invalid, validate};
+use super::{Operation, actions, invalid};
 use crate::clusters::ClusterRegistry;
 use crate::resources::ResourceError;
 use crate::resources::objects::Actor;
 use crate::resources::objects::target::FIELD_MANAGER;
+use model::names as validate;
 
 pub const DEPLOYMENTS: &str = "deployments.apps";
 pub const STATEFULSETS: &str = "statefulsets.apps";

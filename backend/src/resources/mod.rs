@@ -27,6 +27,7 @@ use uuid::Uuid;
 pub use columns::PrinterColumn;
 pub use discovery::{DISCOVERY_TTL, DiscoveryCache, FIRST_CONTACT_TIMEOUT, kinds, refresh_kinds};
 pub use error::ResourceError;
+pub(crate) use error::cluster_failure;
 pub use hub::{HubSettings, ResourceHub, RowSubscription};
 pub use live::{LiveSettings, serve_live};
 pub use query::{DEFAULT_LIMIT, MAX_LIMIT};

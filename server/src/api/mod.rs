@@ -5,6 +5,7 @@
 //! to `{kind, code, message, fields}` JSON with the matching status. Later features add their
 //! routes to [`router`] with `.routes(routes!(…))` so they join the same document.
 
+mod apps;
 mod caller;
 mod clusters;
 mod docs;
@@ -45,6 +46,7 @@ pub use error::ApiError;
     tags(
         (name = "clusters", description = "Managed clusters: import, health, settings"),
         (name = "tokens", description = "Personal API tokens"),
+        (name = "apps", description = "Containerised apps made from a form: a Deployment, a Service when exposed, new volume claims; start, stop, restart, update, delete"),
         (name = "operations", description = "Day-to-day operations: scale, restart, pause, roll back workloads; cordon, drain, label and taint nodes; run CronJobs now"),
         (name = "k8s", description = "Kubernetes objects of any kind: paged lists, get, create from YAML or JSON, update with conflict detection, delete with a propagation policy"),
     ),
@@ -126,4 +128,10 @@ where
         .routes(routes!(operations::trigger))
         .routes(routes!(operations::suspend))
         .routes(routes!(operations::unsuspend))
+        .routes(routes!(apps::list, apps::create))
+        .routes(routes!(apps::preview))
+        .routes(routes!(apps::get, apps::update, apps::delete))
+        .routes(routes!(apps::start))
+        .routes(routes!(apps::stop))
+        .routes(routes!(apps::restart))
 }

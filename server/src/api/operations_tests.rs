@@ -205,6 +205,59 @@ async fn nodes_and_cronjobs_through_the_api() {
     assert_eq!(status, StatusCode::OK);
 }
 
+#[tokio::test(flavor = "multi_thread")]
+async fn apps_are_made_from_a_form_through_the_api() {
+    let s = Setup::new().await;
+    let form = json!({"name": "hello", "namespace": "default", "image": "nginx:1.27", "replicas": 1,
+        "ports": [{"container_port": 80}], "expose": "cluster_ip"});
+    let (status, preview) = s
+        .send(Method::POST, &s.url("/apps/preview"), json_body(&form))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{preview}");
+    assert!(
+        preview["yaml"]
+            .as_str()
+            .is_some_and(|y| y.contains("kind: Service"))
+    );
+    let mut bad = form.clone();
+    bad["ports"][0]["container_port"] = json!(70000);
+    let (status, refused) = s.send(Method::POST, &s.url("/apps"), json_body(&bad)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    assert_eq!(refused["fields"][0]["field"], "ports[0].container_port");
+
+    let (status, created) = s
+        .send(Method::POST, &s.url("/apps"), json_body(&form))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let (status, again) = s
+        .send(Method::POST, &s.url("/apps"), json_body(&form))
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{again}");
+    let (status, listed) = s.get(&s.url("/apps?namespace=default")).await;
+    assert_eq!(status, StatusCode::OK, "{listed}");
+    assert_eq!(listed[0]["name"], "hello");
+    let (status, _) = s
+        .send(Method::POST, &s.url("/apps/default/hello/stop"), None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, got) = s.get(&s.url("/apps/default/hello")).await;
+    assert_eq!(got["desired"], 0);
+    let (status, _) = s
+        .send(Method::POST, &s.url("/apps/default/hello/start"), None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, gone) = s
+        .send(Method::DELETE, &s.url("/apps/default/hello"), None)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{gone}");
+    assert!(
+        gone["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("Service hello")),
+        "{gone}"
+    );
+}
+
 #[test]
 fn the_openapi_document_describes_the_operation_routes() {
     let (_, doc) = super::router::<AppState>().split_for_parts();

@@ -1,6 +1,7 @@
-//! The syntax rules of what operators type: label keys and values (Kubernetes' qualified names)
-//! and container image references (the distribution reference grammar). Each returns the
-//! sentence to show next to the field.
+//! The syntax rules of what operators type, checked alike in the browser (as they type) and on
+//! the server: label keys and values (Kubernetes' qualified names), DNS names, environment
+//! variable names, container image references, quantities. Each returns the sentence to show
+//! next to the field.
 
 /// A label (or taint) key: an optional DNS subdomain prefix and `/`, then a name of at most 63
 /// characters: alphanumerics, `-`, `_`, `.`, starting and ending with an alphanumeric.
@@ -165,6 +166,111 @@ pub fn validate_image(image: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// A DNS-1123 label (namespaces, most object names): at most 63 lowercase letters, digits and
+/// '-', starting and ending with a letter or digit.
+pub fn validate_dns_label(name: &str) -> Result<(), String> {
+    if name.is_empty() {
+        return Err("Give a name.".into());
+    }
+    if name.len() > 63 || !is_dns_label(name) {
+        return Err(format!(
+            "{name:?}: use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit."
+        ));
+    }
+    Ok(())
+}
+
+/// A DNS-1035 label (Service names): a DNS-1123 label that starts with a letter.
+pub fn validate_dns1035_label(name: &str) -> Result<(), String> {
+    validate_dns_label(name)?;
+    if !name.starts_with(|c: char| c.is_ascii_lowercase()) {
+        return Err(format!("{name:?}: start with a lowercase letter."));
+    }
+    Ok(())
+}
+
+/// A DNS-1123 subdomain (ConfigMap, Secret, claim and StorageClass names): dot-separated
+/// labels, at most 253 characters.
+pub fn validate_dns_subdomain(name: &str) -> Result<(), String> {
+    if name.is_empty() {
+        return Err("Give a name.".into());
+    }
+    if name.len() > 253 || !name.split('.').all(is_dns_label) {
+        return Err(format!(
+            "{name:?}: use lowercase letters, digits, '-' and '.', starting and ending with a letter or digit."
+        ));
+    }
+    Ok(())
+}
+
+/// An environment variable name: letters, digits, '_', '-', '.', not starting with a digit.
+pub fn validate_env_name(name: &str) -> Result<(), String> {
+    let valid = !name.is_empty()
+        && !name.starts_with(|c: char| c.is_ascii_digit())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'));
+    if valid {
+        Ok(())
+    } else {
+        Err(format!(
+            "{name:?}: use letters, digits, '_', '-' and '.', not starting with a digit."
+        ))
+    }
+}
+
+/// A ConfigMap or Secret key: letters, digits, '-', '_', '.', at most 253 characters.
+pub fn validate_config_key(key: &str) -> Result<(), String> {
+    let valid = !key.is_empty()
+        && key.len() <= 253
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'));
+    if valid {
+        Ok(())
+    } else {
+        Err(format!("{key:?}: use letters, digits, '-', '_' and '.'."))
+    }
+}
+
+/// The value of a Kubernetes quantity (`500m`, `0.5`, `128Mi`, `1Gi`, `2G`, `1e3`) in base
+/// units (cores, bytes), or why it is not one.
+pub fn parse_quantity(text: &str) -> Result<f64, String> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '+' || c == '-'))
+        .unwrap_or(text.len());
+    let (number, suffix) = text.split_at(split);
+    let factor = match suffix {
+        "" => 1.0,
+        "m" => 1e-3,
+        "k" => 1e3,
+        "M" => 1e6,
+        "G" => 1e9,
+        "T" => 1e12,
+        "P" => 1e15,
+        "Ki" => 1024.0,
+        "Mi" => 1024.0_f64.powi(2),
+        "Gi" => 1024.0_f64.powi(3),
+        "Ti" => 1024.0_f64.powi(4),
+        "Pi" => 1024.0_f64.powi(5),
+        s if s.starts_with(['e', 'E']) => match s[1..].parse::<i32>() {
+            Ok(exp) => 10f64.powi(exp),
+            Err(_) => return Err(not_a_quantity(text)),
+        },
+        _ => return Err(not_a_quantity(text)),
+    };
+    match number.parse::<f64>() {
+        Ok(n) if n >= 0.0 && n.is_finite() => Ok(n * factor),
+        Ok(_) => Err(format!("{text:?} must not be negative.")),
+        Err(_) => Err(not_a_quantity(text)),
+    }
+}
+
+fn not_a_quantity(text: &str) -> String {
+    format!("{text:?} is not a quantity: write it like 500m or 0.5 (CPU), 256Mi or 1Gi (memory).")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -201,6 +307,30 @@ mod tests {
         assert!(validate_label_value("a/b").is_err());
         assert!(validate_label_value("-x").is_err());
         assert!(validate_label_value(&"a".repeat(64)).is_err());
+    }
+
+    #[test]
+    fn dns_names_and_env_names() {
+        assert!(validate_dns_label("web-1").is_ok());
+        assert!(validate_dns_label("Web").is_err());
+        assert!(validate_dns1035_label("1web").is_err());
+        assert!(validate_dns_subdomain("my.config-1").is_ok());
+        assert!(validate_dns_subdomain("my..config").is_err());
+        assert!(validate_env_name("DB_HOST").is_ok());
+        assert!(validate_env_name("1X").is_err());
+        assert!(validate_config_key("app.conf").is_ok());
+        assert!(validate_config_key("a/b").is_err());
+    }
+
+    #[test]
+    fn quantities_read_in_base_units() {
+        assert_eq!(parse_quantity("500m"), Ok(0.5));
+        assert_eq!(parse_quantity("2"), Ok(2.0));
+        assert_eq!(parse_quantity("1Gi"), Ok(1024.0 * 1024.0 * 1024.0));
+        assert_eq!(parse_quantity("1e3"), Ok(1000.0));
+        assert!(parse_quantity("lots").is_err());
+        assert!(parse_quantity("1Xi").is_err());
+        assert!(parse_quantity("-1").is_err());
     }
 
     #[test]
