@@ -597,6 +597,7 @@ pub struct Ops {
 
 /// Containerised apps made from a form: their list, the form, lifecycle buttons.
 pub struct AppsText {
+    pub preview_pending: &'static str,
     pub title: &'static str,
     pub lead: &'static str,
     pub new_app: &'static str,

@@ -581,6 +581,7 @@ pub static EN: Messages = Messages {
         bulk_done: |ok, all| format!("{ok} of {all} nodes changed."),
     },
     apps: AppsText {
+        preview_pending: "The YAML appears here once every field is valid.",
         title: "Apps",
         lead: "Containerised apps made with Capstan's form: a Deployment, a Service when exposed, volume claims.",
         new_app: "New app",

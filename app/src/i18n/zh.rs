@@ -625,6 +625,7 @@ pub static ZH: Messages = Messages {
         bulk_done: |ok, all| format!("{all} 个节点中 {ok} 个已更改。"),
     },
     apps: AppsText {
+        preview_pending: "所有字段有效后，这里会显示 YAML。",
         title: "应用",
         lead: "用 Capstan 表单创建的容器应用：一个 Deployment，暴露端口时还有 Service，以及存储卷声明。",
         new_app: "新建应用",

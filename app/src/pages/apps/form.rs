@@ -535,7 +535,7 @@ pub fn AppForm(
                         {move || Suspend::new(async move {
                             match preview.await {
                                 Some(yaml) => view! { <pre class="mono app-preview-text" data-testid="app-preview">{yaml}</pre> }.into_any(),
-                                None => view! { <p class="muted" data-testid="app-preview-pending">{move || (t().fix_fields)(count())}</p> }.into_any(),
+                                None => view! { <p class="muted" data-testid="app-preview-pending">{move || t().preview_pending}</p> }.into_any(),
                             }
                         })}
                     </Transition>
