@@ -70,3 +70,18 @@ test('the nginx story: create from the form, stop, start, restart, delete', asyn
   expect(kubectl(['get', 'configmap', conf, '-n', 'default', '-o', 'name'])).toContain(conf);
   kubectl(['delete', 'configmap', conf, '-n', 'default']);
 });
+
+test('the form can hand its YAML to the create page', async ({ page }, info) => {
+  const name = `yaml-${info.project.name}-${Date.now().toString(36)}`;
+  await signIn(page);
+  const id = await sandboxId(page);
+  await page.goto(`/clusters/${id}/apps/new`);
+  await hydrated(page);
+  await page.getByTestId('app-name').fill(name);
+  await page.getByTestId('app-image').fill('redis:7');
+  await expect(page.getByTestId('app-preview')).toContainText(`name: ${name}`);
+  await page.getByTestId('app-edit-yaml').click();
+  await page.waitForURL(/\/create\?from=app/);
+  await hydrated(page);
+  await expect(page.getByTestId('create-editor').locator('textarea').first()).toHaveValue(new RegExp(`name: ${name}`));
+});

@@ -175,8 +175,20 @@ test('run a cronjob now and suspend it', async ({ page }, info) => {
   await panel.getByTestId('suspend-toggle').click();
   await expect(panel.getByTestId('suspend-toggle')).toHaveAttribute('data-suspended', 'true');
   expect(jsonpath(['get', 'cronjob', name, '-n', 'default'], '{.spec.suspend}')).toBe('true');
+  // Once the Job has finished, "Delete finished Jobs" removes it.
+  await expect
+    .poll(() => kubectl(['get', 'jobs', '-n', 'default', '-o', `jsonpath={.items[?(@.metadata.ownerReferences[0].name=="${name}")].status.succeeded}`]), {
+      timeout: 20_000,
+    })
+    .toBe('1');
+  const job = kubectl(['get', 'jobs', '-n', 'default', '-o', `jsonpath={.items[?(@.metadata.ownerReferences[0].name=="${name}")].metadata.name}`]);
   await panel.getByTestId('triggered-job').click();
   await expect(page.getByTestId('detail-kind')).toHaveText('Job');
+  await page.goBack();
+  await hydrated(page);
+  await page.getByTestId('cronjob-controls').getByTestId('cronjob-clean').click();
+  await expect(page.getByTestId('cronjob-controls').getByTestId('ops-result')).toContainText('Deleted 1 finished Job');
+  await expect.poll(() => kubectl(['get', 'jobs', '-n', 'default', '-o', 'jsonpath={.items[*].metadata.name}'])).not.toContain(job);
   kubectl(['delete', 'cronjob', name, '-n', 'default', '--wait=false']);
 });
 

@@ -1,4 +1,5 @@
 //! Containerised apps made from a form: server functions and the form's text helpers.
 
 pub mod api;
+pub mod handoff;
 pub mod text;

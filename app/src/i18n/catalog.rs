@@ -518,6 +518,7 @@ pub struct Detail {
 /// Day-to-day operations on the detail pages: scale, restart, pause, images, revisions and
 /// rollback; cordon, drain, labels and taints; CronJobs run now and suspended.
 pub struct Ops {
+    pub delete_finished: &'static str,
     pub title: &'static str,
     pub replicas: &'static str,
     pub desired: &'static str,

@@ -501,6 +501,7 @@ pub static EN: Messages = Messages {
         load_failed: "This object could not be loaded.",
     },
     ops: Ops {
+        delete_finished: "Delete finished Jobs",
         title: "Operations",
         replicas: "Replicas",
         desired: "Desired replicas",

@@ -545,6 +545,7 @@ pub static ZH: Messages = Messages {
         load_failed: "无法加载此对象。",
     },
     ops: Ops {
+        delete_finished: "删除已结束的 Job",
         title: "操作",
         replicas: "副本",
         desired: "期望副本数",

@@ -219,3 +219,15 @@ pub async fn set_cronjob_suspended(
 mod ssr {
     pub use crate::resources::objects_api::ssr::{context, failed};
 }
+
+#[server(prefix = "/api", endpoint = "ops/delete-finished", input = Json)]
+pub async fn delete_finished_jobs(
+    cluster: String,
+    namespace: String,
+    name: String,
+) -> Result<OperationOutcome, AppError> {
+    let (state, id, caller) = ssr::context(&cluster).await?;
+    backend::operations::cronjobs::delete_finished(&state.clusters, &caller.as_actor(), id, &namespace, &name)
+        .await
+        .map_err(ssr::failed)
+}

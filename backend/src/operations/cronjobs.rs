@@ -157,3 +157,76 @@ pub async fn set_suspended(
         },
     })
 }
+
+/// Deletes the CronJob's finished Jobs (complete or failed) and their pods; running ones stay.
+/// Each deletion is audited as `resource.delete`.
+pub async fn delete_finished(
+    registry: &ClusterRegistry,
+    actor: &Actor<'_>,
+    cluster: Uuid,
+    namespace: &str,
+    name: &str,
+) -> Result<OperationOutcome, ResourceError> {
+    let target = crate::resources::objects::target::Target::resolve(
+        registry,
+        cluster,
+        &cronjob(namespace, name),
+    )
+    .await?;
+    let live = target.fetch_existing(registry, cluster).await?;
+    let uid = live
+        .pointer("/metadata/uid")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string();
+    let jobs: Api<Job> = Api::namespaced(target.client.clone(), namespace);
+    let listed = match crate::resources::objects::target::within(
+        registry,
+        cluster,
+        jobs.list(&kube::api::ListParams::default()),
+    )
+    .await?
+    {
+        Ok(list) => list.items,
+        Err(e) => return Err(target.failure(registry, cluster, "list the Jobs of", &e).await),
+    };
+    let finished: Vec<String> = listed
+        .into_iter()
+        .filter(|j| {
+            j.metadata
+                .owner_references
+                .iter()
+                .flatten()
+                .any(|o| o.uid == uid)
+        })
+        .filter(|j| {
+            j.status
+                .as_ref()
+                .and_then(|s| s.conditions.as_ref())
+                .is_some_and(|cs| {
+                    cs.iter().any(|c| {
+                        (c.type_ == "Complete" || c.type_ == "Failed") && c.status == "True"
+                    })
+                })
+        })
+        .filter_map(|j| j.metadata.name)
+        .collect();
+    for job in &finished {
+        let object = ObjectRef {
+            kind: "jobs.batch".into(),
+            namespace: Some(namespace.into()),
+            name: job.clone(),
+        };
+        let options = model::objects::DeleteOptions {
+            confirm: Some(job.clone()),
+            ..Default::default()
+        };
+        crate::resources::objects::delete(registry, actor, cluster, &object, &options).await?;
+    }
+    Ok(OperationOutcome {
+        message: match finished.len() {
+            0 => format!("CronJob {name} has no finished Jobs."),
+            n => format!("Deleted {n} finished Job(s) of CronJob {name}."),
+        },
+    })
+}

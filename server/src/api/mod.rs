@@ -128,6 +128,7 @@ where
         .routes(routes!(operations::trigger))
         .routes(routes!(operations::suspend))
         .routes(routes!(operations::unsuspend))
+        .routes(routes!(operations::delete_finished))
         .routes(routes!(apps::list, apps::create))
         .routes(routes!(apps::preview))
         .routes(routes!(apps::get, apps::update, apps::delete))

@@ -437,3 +437,19 @@ pub async fn unsuspend(
         .await?,
     ))
 }
+
+/// Deletes a CronJob's finished Jobs (complete or failed) and their pods.
+#[utoipa::path(delete, path = "/api/v1/k8s/cluster/{id}/namespaces/{namespace}/cronjobs/{name}/finished-jobs", tag = "operations",
+    params(("id" = String, Path, description = "Cluster id (UUID)"), ("namespace" = String, Path, description = "Namespace"),
+        ("name" = String, Path, description = "CronJob")),
+    responses((status = 200, body = OperationOutcome), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn delete_finished(
+    State(app): State<AppState>,
+    caller: Caller,
+    Path((id, namespace, name)): Path<(String, String, String)>,
+) -> ApiResult<Json<OperationOutcome>> {
+    let cluster = parse_id(&id)?;
+    Ok(Json(
+        cronjobs::delete_finished(&app.clusters, &actor(&caller), cluster, &namespace, &name).await?,
+    ))
+}

@@ -3,6 +3,8 @@
 //! submitted or the field was filled; the YAML it will apply is shown beside it, from the server.
 
 use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
 use model::AppError;
 use model::apps::{
     AppEnv, AppPort, AppSpec, AppVolume, EnvValue, Expose, Protocol, VolumeSource, validate,
@@ -41,6 +43,8 @@ pub fn AppForm(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let t = move || &i18n.t().apps;
+    let params = use_params_map();
+    let cluster = move || params.with(|p| p.get("id").unwrap_or_default());
     let spec = RwSignal::new(initial.clone());
     let command = RwSignal::new(initial.command.join("\n"));
     let args = RwSignal::new(initial.args.join("\n"));
@@ -534,7 +538,24 @@ pub fn AppForm(
                     <Transition fallback=|| ()>
                         {move || Suspend::new(async move {
                             match preview.await {
-                                Some(yaml) => view! { <pre class="mono app-preview-text" data-testid="app-preview">{yaml}</pre> }.into_any(),
+                                Some(yaml) => {
+                                    let href = format!("/clusters/{}/create?from=app&ns={}", cluster(), current.get_untracked().namespace);
+                                    let kept = yaml.clone();
+                                    view! {
+                                        <pre class="mono app-preview-text" data-testid="app-preview">{yaml}</pre>
+                                        {(!editing).then(|| view! {
+                                            <A href=href attr:class="button" attr:data-testid="app-edit-yaml"
+                                                on:click=move |_| {
+                                                    #[cfg(feature = "hydrate")]
+                                                    crate::apps::handoff::put(&kept);
+                                                    #[cfg(not(feature = "hydrate"))]
+                                                    let _ = &kept;
+                                                }>
+                                                {move || t().edit_yaml}
+                                            </A>
+                                        })}
+                                    }.into_any()
+                                }
                                 None => view! { <p class="muted" data-testid="app-preview-pending">{move || t().preview_pending}</p> }.into_any(),
                             }
                         })}

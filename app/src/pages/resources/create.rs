@@ -52,6 +52,16 @@ pub fn CreateObjectsPage() -> impl IntoView {
     let asked = RwSignal::new(None::<&'static Template>);
     let namespace = RwSignal::new(address.with_untracked(|q| q.get("ns")).unwrap_or_default());
     let read_only = Signal::derive(move || directory.current().is_some_and(|c| c.read_only));
+    // Arriving from the app form ("Edit as YAML instead"): its YAML replaces the template.
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        if address.with_untracked(|q| q.get("from")).as_deref() == Some("app")
+            && let Some(yaml) = crate::apps::handoff::take()
+        {
+            text.set(yaml);
+            chosen.set(String::new());
+        }
+    });
 
     let create = Action::new(move |(yaml, namespace, dry_run): &(String, String, bool)| {
         let (cluster, yaml, dry_run) = (cluster(), yaml.clone(), *dry_run);

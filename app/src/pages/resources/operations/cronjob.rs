@@ -9,7 +9,9 @@ use model::operations::{CronJobControls, OperationOutcome};
 use super::{Feedback, FeedbackLine};
 use crate::i18n::use_i18n;
 use crate::resources::links;
-use crate::resources::operations_api::{set_cronjob_suspended, trigger_cronjob};
+use crate::resources::operations_api::{
+    delete_finished_jobs, set_cronjob_suspended, trigger_cronjob,
+};
 
 #[component]
 pub fn CronJobPanel(
@@ -54,7 +56,16 @@ pub fn CronJobPanel(
             }
         });
     }
-    let busy = move || trigger.pending().get() || suspend.pending().get();
+    let clean = {
+        let (cluster, namespace, name) = (cluster.clone(), namespace.clone(), object.name.clone());
+        Action::new(move |_: &()| delete_finished_jobs(cluster.clone(), namespace.clone(), name.clone()))
+    };
+    Effect::new(move |_| {
+        if let Some(result) = clean.value().get() {
+            feedback.show(&result, |done: &OperationOutcome| done.message.clone());
+        }
+    });
+    let busy = move || trigger.pending().get() || suspend.pending().get() || clean.pending().get();
     view! {
         <section class="panel detail-section ops-panel" data-testid="cronjob-controls" aria-labelledby="ops-title">
             <h2 class="section-title" id="ops-title">{move || t().title}</h2>
@@ -68,6 +79,9 @@ pub fn CronJobPanel(
                 <button type="button" class="button" data-testid="suspend-toggle" data-suspended=move || suspended.get().to_string()
                     disabled=busy on:click=move |_| { suspend.dispatch(!suspended.get_untracked()); }>
                     {move || if suspended.get() { t().unsuspend } else { t().suspend }}
+                </button>
+                <button type="button" class="button button-quiet" data-testid="cronjob-clean" disabled=busy on:click=move |_| { clean.dispatch(()); }>
+                    {move || t().delete_finished}
                 </button>
             </div>
         </section>
