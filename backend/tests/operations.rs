@@ -782,9 +782,15 @@ async fn cronjobs_run_now_and_suspend() {
             .and_then(|s| s.suspend),
         Some(false)
     );
-    let cleaned = cronjobs::delete_finished(&env.registry, &env.actor(), env.cluster, "default", "report")
-        .await
-        .expect("delete finished");
+    let cleaned = cronjobs::delete_finished(
+        &env.registry,
+        &env.actor(),
+        env.cluster,
+        "default",
+        "report",
+    )
+    .await
+    .expect("delete finished");
     assert!(cleaned.message.contains("Deleted 1"), "{}", cleaned.message);
     let deadline = Instant::now() + Duration::from_secs(10);
     while jobs.get_opt(&job.job).await.expect("get").is_some() {

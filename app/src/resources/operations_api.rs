@@ -227,7 +227,13 @@ pub async fn delete_finished_jobs(
     name: String,
 ) -> Result<OperationOutcome, AppError> {
     let (state, id, caller) = ssr::context(&cluster).await?;
-    backend::operations::cronjobs::delete_finished(&state.clusters, &caller.as_actor(), id, &namespace, &name)
-        .await
-        .map_err(ssr::failed)
+    backend::operations::cronjobs::delete_finished(
+        &state.clusters,
+        &caller.as_actor(),
+        id,
+        &namespace,
+        &name,
+    )
+    .await
+    .map_err(ssr::failed)
 }

@@ -188,7 +188,11 @@ pub async fn delete_finished(
     .await?
     {
         Ok(list) => list.items,
-        Err(e) => return Err(target.failure(registry, cluster, "list the Jobs of", &e).await),
+        Err(e) => {
+            return Err(target
+                .failure(registry, cluster, "list the Jobs of", &e)
+                .await);
+        }
     };
     let finished: Vec<String> = listed
         .into_iter()

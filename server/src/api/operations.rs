@@ -450,6 +450,7 @@ pub async fn delete_finished(
 ) -> ApiResult<Json<OperationOutcome>> {
     let cluster = parse_id(&id)?;
     Ok(Json(
-        cronjobs::delete_finished(&app.clusters, &actor(&caller), cluster, &namespace, &name).await?,
+        cronjobs::delete_finished(&app.clusters, &actor(&caller), cluster, &namespace, &name)
+            .await?,
     ))
 }

@@ -59,7 +59,7 @@ pub fn CreateObjectsPage() -> impl IntoView {
             && let Some(yaml) = crate::apps::handoff::take()
         {
             text.set(yaml);
-            chosen.set(String::new());
+            chosen.set("");
         }
     });
 

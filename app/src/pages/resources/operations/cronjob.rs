@@ -58,7 +58,9 @@ pub fn CronJobPanel(
     }
     let clean = {
         let (cluster, namespace, name) = (cluster.clone(), namespace.clone(), object.name.clone());
-        Action::new(move |_: &()| delete_finished_jobs(cluster.clone(), namespace.clone(), name.clone()))
+        Action::new(move |_: &()| {
+            delete_finished_jobs(cluster.clone(), namespace.clone(), name.clone())
+        })
     };
     Effect::new(move |_| {
         if let Some(result) = clean.value().get() {
