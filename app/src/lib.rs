@@ -9,6 +9,7 @@ pub mod auth;
 pub mod clusters;
 pub mod components;
 pub mod i18n;
+pub mod logs;
 pub mod nav;
 pub mod pages;
 pub mod preferences;
@@ -29,10 +30,16 @@ use pages::clusters::{
     import::ClusterImportPage, list::ClusterListPage, overview::ClusterOverviewPage,
     settings::ClusterSettingsPage, tokens::ApiTokensPage,
 };
+use pages::logs::LogsPage;
 use pages::resources::detail::ObjectDetailPage;
 use pages::resources::list::ResourceListPage;
 use pages::resources::{create::CreateObjectsPage, yaml::ObjectYamlPage};
+use pages::terminal::TerminalPage;
 use pages::{home::HomePage, login::LoginPage, not_found::NotFound};
+
+/// Where the browser finds the JavaScript modules the WASM bundle imports by name.
+const IMPORT_MAP: &str =
+    r#"{"imports":{"xterm":"/vendor/xterm.mjs","xterm-addon-fit":"/vendor/addon-fit.mjs"}}"#;
 
 /// The HTML document around every page, rendered on the server only. `<html>` carries no
 /// attributes here: `lang` and `data-theme` come from [`App`] through `leptos_meta::Html`, so
@@ -50,6 +57,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="color-scheme" content="light dark"/>
                 <link rel="stylesheet" id="leptos" href="/pkg/capstan.css"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                // The WASM bundle imports xterm.js by its bare module names (xterm-js-rs): the
+                // import map, before any module script, points them at the vendored files.
+                <script type="importmap" inner_html=IMPORT_MAP></script>
+                <link rel="stylesheet" href="/vendor/xterm.css"/>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
                 <MetaTags/>
@@ -96,6 +107,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/clusters/:id/resources/:kind/:ns/:name") view=ObjectDetailPage/>
                     <Route path=path!("/clusters/:id/resources/:kind/:ns/:name/yaml") view=ObjectYamlPage/>
                     <Route path=path!("/clusters/:id/create") view=CreateObjectsPage/>
+                    <Route path=path!("/clusters/:id/logs/:kind/:ns/:name") view=LogsPage/>
+                    <Route path=path!("/clusters/:id/terminal/:ns/:pod") view=TerminalPage/>
+                    <Route path=path!("/clusters/:id/node-terminal/:node") view=TerminalPage/>
                     <Route path=path!("/clusters/:id/apps") view=AppsPage/>
                     <Route path=path!("/clusters/:id/apps/new") view=NewAppPage/>
                     <Route path=path!("/clusters/:id/apps/:ns/:name") view=EditAppPage/>

@@ -9,9 +9,11 @@ pub mod clusters;
 pub mod config;
 pub mod crypto;
 pub mod db;
+pub mod logs;
 pub mod operations;
 pub mod resources;
 pub mod state;
+pub mod terminal;
 
 pub use client::ClientInfo;
 pub use state::AppState;

@@ -10,9 +10,11 @@ pub mod clusters;
 pub mod detail;
 pub mod error;
 pub mod live;
+pub mod logs;
 pub mod names;
 pub mod objects;
 pub mod operations;
 pub mod resources;
+pub mod terminal;
 
 pub use error::{AppError, ErrorKind, FieldError};

@@ -130,6 +130,8 @@ async fn serve(
             .await
             .map_err(|e| StartupError::DefaultCluster(e.to_string()))?;
     }
+    // No session can be open yet: node-shell pods in the clusters are left from a previous run.
+    backend::terminal::node::sweep_all(clusters.clone());
     let health_checker = backend::clusters::health::spawn(
         clusters.clone(),
         std::time::Duration::from_secs(args.health_interval),

@@ -23,6 +23,8 @@ pub struct Messages {
     pub detail: Detail,
     pub ops: Ops,
     pub apps: AppsText,
+    pub logs: LogsText,
+    pub term: TermText,
 }
 
 /// The frame around every page: header, skip link, drawer, menus.
@@ -676,4 +678,61 @@ pub struct AppsText {
     pub edit_yaml: &'static str,
     pub fix_fields: fn(usize) -> String,
     pub delete_title: fn(&str) -> String,
+}
+
+/// The log viewer.
+pub struct LogsText {
+    pub title: &'static str,
+    pub open: &'static str,
+    pub pod: &'static str,
+    pub all_pods: &'static str,
+    pub container: &'static str,
+    pub all_containers: &'static str,
+    pub init_suffix: &'static str,
+    pub follow: &'static str,
+    pub previous: &'static str,
+    pub timestamps: &'static str,
+    pub wrap: &'static str,
+    pub tail: &'static str,
+    pub tail_all: &'static str,
+    pub since: &'static str,
+    pub since_all: &'static str,
+    pub since_5m: &'static str,
+    pub since_1h: &'static str,
+    pub since_24h: &'static str,
+    pub search: &'static str,
+    pub search_previous: &'static str,
+    pub search_next: &'static str,
+    pub no_matches: &'static str,
+    pub download: &'static str,
+    pub connecting: &'static str,
+    pub streaming: &'static str,
+    pub complete: &'static str,
+    pub empty: &'static str,
+    pub state_streaming: &'static str,
+    pub state_reconnecting: &'static str,
+    pub state_waiting: &'static str,
+    pub state_ended: &'static str,
+    pub reconnecting: fn(u32) -> String,
+    pub new_lines: fn(usize) -> String,
+    pub dropped: fn(usize) -> String,
+    pub wrap_window: fn(usize) -> String,
+    pub truncated_pods: fn(usize) -> String,
+    pub matches: fn(usize, usize) -> String,
+}
+
+/// The terminal page.
+pub struct TermText {
+    pub title: &'static str,
+    pub open: &'static str,
+    pub shell: &'static str,
+    pub custom: &'static str,
+    pub command: &'static str,
+    pub connect: &'static str,
+    pub reconnect: &'static str,
+    pub full: &'static str,
+    pub exit_full: &'static str,
+    pub keys: &'static str,
+    pub connecting: &'static str,
+    pub connected: fn(&str, &str) -> String,
 }

@@ -13,7 +13,7 @@
 mod columns;
 pub mod detail;
 mod discovery;
-mod error;
+pub(crate) mod error;
 mod hub;
 mod live;
 pub mod objects;

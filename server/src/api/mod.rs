@@ -11,6 +11,9 @@ mod clusters;
 mod docs;
 mod error;
 mod json;
+pub mod logs;
+#[cfg(test)]
+mod logs_tests;
 mod operations;
 #[cfg(test)]
 mod operations_tests;
@@ -33,6 +36,7 @@ use utoipa_axum::routes;
 pub use caller::Caller;
 pub use docs::{docs_page, openapi_json};
 pub use error::ApiError;
+pub use resources_http::ApiQuery;
 
 /// The document's fixed parts; paths and schemas come from the routes.
 #[derive(OpenApi)]
@@ -48,6 +52,7 @@ pub use error::ApiError;
         (name = "tokens", description = "Personal API tokens"),
         (name = "apps", description = "Containerised apps made from a form: a Deployment, a Service when exposed, new volume claims; start, stop, restart, update, delete"),
         (name = "operations", description = "Day-to-day operations: scale, restart, pause, roll back workloads; cordon, drain, label and taint nodes; run CronJobs now"),
+        (name = "logs", description = "Container logs: one pod, or every pod of a workload merged by time; as text or a file. Follow them live over the WebSocket of the same path under /ws"),
         (name = "k8s", description = "Kubernetes objects of any kind: paged lists, get, create from YAML or JSON, update with conflict detection, delete with a propagation policy"),
     ),
 )]
@@ -111,6 +116,9 @@ where
         ))
         .routes(routes!(resources_kinds::list_nodes))
         .routes(routes!(resources_kinds::get_node))
+        .routes(routes!(logs::read))
+        .routes(routes!(logs::read_container))
+        .routes(routes!(logs::targets))
         .routes(routes!(operations::scale))
         .routes(routes!(operations::restart))
         .routes(routes!(operations::pause))

@@ -33,6 +33,11 @@ pub(super) struct Setup {
 
 impl Setup {
     pub(super) async fn new() -> Setup {
+        Setup::with_scenario(Scenario::Empty).await
+    }
+
+    /// A sandbox seeded with `scenario` (`Empty` has no nodes, so its pods never run).
+    pub(super) async fn with_scenario(scenario: Scenario) -> Setup {
         let db = TestDb::new().await;
         let user = db.user("operator", true).await;
         let token = backend::api_tokens::create(
@@ -48,7 +53,7 @@ impl Setup {
         .expect("token")
         .token;
         let sandbox = sandbox::start(SandboxConfig {
-            scenario: Scenario::Empty,
+            scenario,
             ..SandboxConfig::default()
         })
         .await
@@ -114,6 +119,23 @@ impl Setup {
 
     pub(super) async fn get(&self, uri: &str) -> (StatusCode, Value) {
         self.send(Method::GET, uri, None).await
+    }
+
+    /// A GET whose answer is not JSON: status, headers and the body as text.
+    pub(super) async fn text(&self, uri: &str) -> (StatusCode, axum::http::HeaderMap, String) {
+        let req = Request::builder()
+            .uri(uri)
+            .header(header::AUTHORIZATION, format!("Bearer {}", self.token))
+            .body(Body::empty())
+            .expect("request");
+        let res = self.router.clone().oneshot(req).await.expect("infallible");
+        let (parts, body) = res.into_parts();
+        let bytes = axum::body::to_bytes(body, 8 << 20).await.expect("body");
+        (
+            parts.status,
+            parts.headers,
+            String::from_utf8_lossy(&bytes).into_owned(),
+        )
     }
 
     pub(super) fn url(&self, rest: &str) -> String {

@@ -137,6 +137,27 @@ fn DetailBody(detail: ObjectDetail, cluster: String, reload: Callback<()>) -> im
     let plural = plural_title(&kind.kind);
     let list_href = links::list_href(&cluster, &kind.key);
     let yaml_href = links::yaml_href(&cluster, &kind.key, namespace.as_deref(), &name);
+    let logs_link = namespace
+        .as_deref()
+        .and_then(|ns| crate::logs::page_href(&cluster, &kind.key, ns, &name))
+        .map(|href| {
+            view! { <A href=href attr:class="button" attr:data-testid="detail-logs">{move || i18n.t().logs.open}</A> }
+        });
+    // Node shells are for administrators (the server refuses anyone else too).
+    let is_admin = crate::pages::clusters::is_admin();
+    let terminal_href = match (kind.key.as_str(), namespace.as_deref()) {
+        ("pods", Some(ns)) => Some((format!("/clusters/{cluster}/terminal/{ns}/{name}"), false)),
+        ("nodes", None) => Some((format!("/clusters/{cluster}/node-terminal/{name}"), true)),
+        _ => None,
+    };
+    let terminal_link = move || {
+        terminal_href
+            .clone()
+            .filter(|(_, admin_only)| !admin_only || is_admin.get())
+            .map(|(href, _)| {
+                view! { <A href=href attr:class="button" attr:data-testid="detail-terminal">{move || i18n.t().term.open}</A> }
+            })
+    };
     let api_version = if kind.group.is_empty() {
         kind.version.clone()
     } else {
@@ -188,6 +209,8 @@ fn DetailBody(detail: ObjectDetail, cluster: String, reload: Callback<()>) -> im
                 </p>
             </div>
             <div class="object-actions detail-actions" role="toolbar" aria-label=move || d().actions data-testid="detail-actions">
+                {logs_link}
+                {terminal_link}
                 <A href=yaml_href attr:class="button" attr:data-testid="detail-yaml">{move || d().yaml}</A>
                 <button type="button" class="button button-quiet" data-testid="detail-refresh" on:click=move |_| reload.run(())>
                     {move || d().refresh}

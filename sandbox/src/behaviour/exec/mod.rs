@@ -145,6 +145,49 @@ fn shell_context(store: &Store, pod: &Value, container: &Value) -> ShellContext 
     }
 }
 
+/// `nsenter --target 1 --mount --uts --ipc --net --pid -- sh` in a pod that shares the host's
+/// PID namespace (`hostPID: true`), as node shells run it: what follows `--` runs "on the node",
+/// with the node's hostname, files and PID 1. Without `hostPID`, PID 1 is the container's own, so
+/// nsenter stays in the container.
+fn enter_host(pod: &Value, command: &mut Vec<String>, context: &mut ShellContext) {
+    if command.first().and_then(|p| p.rsplit('/').next()) != Some("nsenter") {
+        return;
+    }
+    let program: Vec<String> = match command.iter().position(|a| a == "--") {
+        Some(i) => command[i + 1..].to_vec(),
+        None => command
+            .iter()
+            .skip(1)
+            .skip_while(|a| a.starts_with('-') || a.chars().all(|c| c.is_ascii_digit()))
+            .cloned()
+            .collect(),
+    };
+    // nsenter without a program runs a shell.
+    *command = if program.is_empty() {
+        vec!["sh".to_owned()]
+    } else {
+        program
+    };
+    if pod.pointer("/spec/hostPID") != Some(&Value::Bool(true)) {
+        return;
+    }
+    let node = object::str_at(pod, "/spec/nodeName").unwrap_or("node");
+    let host_ip = object::str_at(pod, "/status/hostIP").unwrap_or("10.0.0.10");
+    context.hostname = node.to_owned();
+    for (key, value) in &mut context.env {
+        if key == "HOSTNAME" {
+            *value = node.to_owned();
+        }
+    }
+    context.main_process = "/sbin/init".to_owned();
+    context.filesystem = FakeFilesystem::for_container(&FilesystemSeed {
+        hostname: node,
+        namespace: "",
+        image: "debian",
+        pod_ip: host_ip,
+    });
+}
+
 fn container_running(pod: &Value, container: &str) -> bool {
     ["containerStatuses", "initContainerStatuses"]
         .iter()
@@ -184,7 +227,10 @@ pub async fn serve(store: Store, namespace: String, name: String, request: Reque
             .find(|c| c["name"] == container.as_str())
             .cloned()
             .unwrap_or(Value::Null);
-        Ok((shell_context(&store, &pod, &spec), query.options))
+        let mut context = shell_context(&store, &pod, &spec);
+        let mut options = query.options;
+        enter_host(&pod, &mut options.command, &mut context);
+        Ok((context, options))
     })();
     let (context, options) = match prepared {
         Ok(ready) => ready,
@@ -265,4 +311,54 @@ async fn run(mut socket: WebSocket, context: ShellContext, options: ExecOptions)
         }
     };
     let _ = tokio::time::timeout(CLOSE_WAIT, drain).await;
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn context() -> ShellContext {
+        ShellContext {
+            hostname: "shell-pod".into(),
+            env: vec![("HOSTNAME".into(), "shell-pod".into())],
+            main_process: "sleep infinity".into(),
+            filesystem: FakeFilesystem::for_container(&FilesystemSeed {
+                hostname: "shell-pod",
+                namespace: "kube-system",
+                image: "busybox",
+                pod_ip: "10.244.0.9",
+            }),
+        }
+    }
+
+    fn words(text: &str) -> Vec<String> {
+        text.split(' ').map(str::to_owned).collect()
+    }
+
+    #[test]
+    fn nsenter_in_a_host_pid_pod_runs_on_the_node() {
+        let pod = json!({"spec": {"hostPID": true, "nodeName": "worker-1"}});
+        let mut command = words("nsenter -t 1 -m -u -i -n -p -- sh -l");
+        let mut ctx = context();
+        enter_host(&pod, &mut command, &mut ctx);
+        assert_eq!(command, ["sh", "-l"]);
+        assert_eq!(ctx.hostname, "worker-1");
+        assert_eq!(ctx.env[0].1, "worker-1");
+        assert_eq!(ctx.main_process, "/sbin/init");
+    }
+
+    #[test]
+    fn nsenter_without_host_pid_stays_in_the_container() {
+        let pod = json!({"spec": {"nodeName": "worker-1"}});
+        let mut command = words("nsenter --target 1 --mount");
+        let mut ctx = context();
+        enter_host(&pod, &mut command, &mut ctx);
+        assert_eq!(command, ["sh"]);
+        assert_eq!(ctx.hostname, "shell-pod");
+        let mut other = words("ls /");
+        enter_host(&pod, &mut other, &mut ctx);
+        assert_eq!(other, ["ls", "/"]);
+    }
 }
