@@ -28,6 +28,7 @@ test('follow a pod log through a restart, read the previous run, search and down
   await hydrated(page);
   await page.getByTestId('detail-logs').click();
   await expect(page).toHaveURL(new RegExp(`/clusters/${id}/logs/pods/default/${name}$`));
+  await page.reload();
   await hydrated(page);
   const view = page.getByTestId('log-view');
   await expect(view.getByTestId('log-line').filter({ hasText: 'ready' })).toHaveCount(1, { timeout: 20_000 });
@@ -101,6 +102,11 @@ test('a terminal in a container echoes what is typed', async ({ page }, info) =>
   await page.getByTestId('detail-terminal').click();
   await hydrated(page);
   await expect(page.getByTestId('term-status')).toHaveAttribute('data-state', 'connected', { timeout: 15_000 });
+  // The page renders on the server too (a reload, a shared link) and connects once hydrated.
+  await page.reload();
+  await hydrated(page);
+  await expect(page.getByTestId('term-status')).toHaveAttribute('data-state', 'connected', { timeout: 15_000 });
+  await expect(page.getByTestId('term-container')).toHaveValue('nginx');
   const screen = page.locator('.xterm-rows');
   await expect(screen).toContainText('/ #', { timeout: 10_000 });
   await page.getByTestId('terminal').click();

@@ -28,8 +28,9 @@ const PUBLIC_EXACT: [&str; 5] = [
 const PUBLIC_API_DOCS: [&str; 2] = ["/api/openapi.json", "/api/docs"];
 /// Paths where a personal API token (`Authorization: Bearer`) is accepted instead of a session.
 const TOKEN_PREFIX: &str = "/api/v1/";
-/// Path prefixes served to anyone: the WASM/CSS bundle and static assets.
-const PUBLIC_PREFIXES: [&str; 2] = ["/pkg/", "/assets/"];
+/// Path prefixes served to anyone: the WASM/CSS bundle, static assets, and the vendored
+/// JavaScript the bundle imports (xterm.js; the sign-in page loads it too).
+const PUBLIC_PREFIXES: [&str; 3] = ["/pkg/", "/assets/", "/vendor/"];
 
 /// The auth server functions: signing in must work signed out; `current_user` answers `None`
 /// and `logout` only clears the cookie for an anonymous caller.
@@ -234,7 +235,7 @@ mod tests {
 
     #[tokio::test]
     async fn public_paths_need_no_session() {
-        for path in ["/healthz", "/login", "/pkg/capstan.js"] {
+        for path in ["/healthz", "/login", "/pkg/capstan.js", "/vendor/xterm.mjs"] {
             assert_eq!(send(get_req(path)).await.status(), StatusCode::OK, "{path}");
         }
     }

@@ -123,12 +123,23 @@ pub fn TerminalPage() -> impl IntoView {
         let _ = command;
         |_: &str| {}
     };
+    // The browser's typing function holds `Rc`s; the server's is a no-op that must be `Send`
+    // (a local value dropped on another server thread panics).
+    #[cfg(feature = "hydrate")]
     let keys = StoredValue::new_local(keys);
+    #[cfg(not(feature = "hydrate"))]
+    let keys = StoredValue::new(keys);
     let pickers = move || {
         Suspend::new(async move {
             match targets.await {
                 Ok(found) if found.pods.is_empty() => ().into_any(),
                 Ok(found) => {
+                    let first = found.pods.first().and_then(|p| {
+                        p.containers.iter().find(|c| c.running && !c.init).map(|c| c.name.clone())
+                    });
+                    if let Some(first) = first.filter(|_| container.get_untracked().is_empty()) {
+                        container.set(first);
+                    }
                     let options = found
                         .pods
                         .first()
@@ -391,7 +402,9 @@ mod browser {
                         rx,
                     ));
                 },
-                false,
+                // Immediate: after hydration the terminal may exist (and have asked for the first
+                // connection) before this effect first runs.
+                true,
             );
         }
         type_keys
