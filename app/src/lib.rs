@@ -5,6 +5,7 @@
 #![recursion_limit = "512"]
 
 pub mod apps;
+pub mod audit;
 pub mod auth;
 pub mod clusters;
 pub mod components;
@@ -26,6 +27,7 @@ use components::shell::AppShell;
 use components::theme_switch::ThemeChoice;
 use i18n::I18n;
 use pages::apps::{AppsPage, EditAppPage, NewAppPage};
+use pages::audit::AuditPage;
 use pages::clusters::{
     import::ClusterImportPage, list::ClusterListPage, overview::ClusterOverviewPage,
     settings::ClusterSettingsPage, tokens::ApiTokensPage,
@@ -114,6 +116,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/clusters/:id/apps/new") view=NewAppPage/>
                     <Route path=path!("/clusters/:id/apps/:ns/:name") view=EditAppPage/>
                     <Route path=path!("/tokens") view=ApiTokensPage/>
+                    <Route path=path!("/audit") view=AuditPage/>
                 </ParentRoute>
             </Routes>
         </Router>

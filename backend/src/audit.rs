@@ -77,3 +77,59 @@ pub async fn record(pool: &DbPool, event: AuditEvent) -> Result<(), DbError> {
     audit_events::insert(&mut conn, &row).await?;
     Ok(())
 }
+
+/// The audit log for an administrator: newest first, filtered by `query`. Anyone else is refused.
+pub async fn search(
+    pool: &DbPool,
+    caller: &model::auth::UserInfo,
+    query: &model::audit::AuditQuery,
+) -> Result<Vec<model::audit::AuditEntry>, model::AppError> {
+    if !caller.is_admin {
+        return Err(model::AppError::forbidden(
+            "The audit log is for administrators.",
+        ));
+    }
+    let limit = query.limit.unwrap_or(100);
+    if !(1..=model::audit::MAX_ENTRIES).contains(&limit) {
+        return Err(model::AppError::invalid_field(
+            "limit",
+            format!("Ask for 1 to {} entries.", model::audit::MAX_ENTRIES),
+        ));
+    }
+    let blank = |v: &Option<String>| {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_string)
+    };
+    let mut conn = pool
+        .get()
+        .await
+        .map_err(|e| model::AppError::from(DbError::from(e)))?;
+    let rows = audit_events::search(
+        &mut conn,
+        blank(&query.action).as_deref(),
+        blank(&query.user).as_deref(),
+        blank(&query.cluster).as_deref(),
+        query.before,
+        limit,
+    )
+    .await
+    .map_err(|e| model::AppError::from(DbError::from(e)))?;
+    Ok(rows
+        .into_iter()
+        .map(|r| model::audit::AuditEntry {
+            id: r.id,
+            at: r.at,
+            username: r.username,
+            action: r.action,
+            cluster: r.cluster,
+            namespace: r.namespace,
+            kind: r.resource_kind,
+            name: r.resource_name,
+            result: r.result,
+            detail: r.detail,
+            ip: r.ip,
+        })
+        .collect())
+}

@@ -123,6 +123,48 @@ async fn a_shell_echoes_resizes_exits_and_is_audited() {
     );
     assert_eq!(close.detail["exit_code"], 3);
     assert_eq!(close.detail["container"], "frontend");
+
+    // Administrators read the sessions back through the audit log; nobody else does.
+    let query = model::audit::AuditQuery {
+        action: Some("terminal.".into()),
+        ..Default::default()
+    };
+    let sessions = backend::audit::search(&env.db.pool, &env.user, &query)
+        .await
+        .expect("audit log");
+    let actions: Vec<&str> = sessions.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(
+        actions,
+        [terminal::actions::POD_CLOSE, terminal::actions::POD_OPEN]
+    );
+    assert_eq!(sessions[0].detail["input_lines"][0], "echo hello");
+    let older = backend::audit::search(
+        &env.db.pool,
+        &env.user,
+        &model::audit::AuditQuery {
+            before: Some(sessions[0].id),
+            ..query.clone()
+        },
+    )
+    .await
+    .expect("next page");
+    assert_eq!(older.len(), 1);
+    let viewer = env.db.user("viewer", false).await;
+    let refused = backend::audit::search(&env.db.pool, &viewer, &query)
+        .await
+        .expect_err("viewers cannot read the audit log");
+    assert_eq!(refused.kind, ErrorKind::Forbidden);
+    let bad = backend::audit::search(
+        &env.db.pool,
+        &env.user,
+        &model::audit::AuditQuery {
+            limit: Some(0),
+            ..Default::default()
+        },
+    )
+    .await
+    .expect_err("limit 0");
+    assert_eq!(bad.fields[0].field, "limit");
 }
 
 #[tokio::test(flavor = "multi_thread")]

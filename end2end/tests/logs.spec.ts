@@ -136,5 +136,16 @@ test('a terminal in a container echoes what is typed', async ({ page }, info) =>
   await expect(page.getByTestId('term-status')).toHaveAttribute('data-state', 'closed', { timeout: 10_000 });
   await page.getByTestId('term-connect').click();
   await expect(page.getByTestId('term-status')).toHaveAttribute('data-state', 'connected', { timeout: 15_000 });
+
+  // The audit log (administrators, from the user menu) shows the session with what was typed.
+  await page.goto('/audit');
+  await hydrated(page);
+  await page.getByTestId('audit-action').selectOption('terminal.');
+  const closed = page
+    .locator(`[data-testid="audit-row"][data-action="terminal.pod.close"]`)
+    .filter({ hasText: pod })
+    .filter({ has: page.getByTestId('audit-lines') });
+  await expect(closed.first().getByTestId('audit-lines')).toContainText('echo hello');
+  await expect(closed.first().getByTestId('audit-lines')).toContainText('hostname');
   kubectl(['delete', 'deployment', name, '-n', 'default', '--wait=false']);
 });

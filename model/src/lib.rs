@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod apps;
+pub mod audit;
 pub mod auth;
 pub mod clusters;
 pub mod detail;

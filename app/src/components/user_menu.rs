@@ -64,6 +64,11 @@ pub fn UserMenu() -> impl IntoView {
                             <div class="user-card-meta">{format!("{} · {}", user.username, role)}</div>
                         </div>
                     </div>
+                    {user.is_admin.then(|| view! {
+                        <a class="menu-item" href="/audit" data-testid="audit-link">
+                            <span class="menu-item-check"></span>{t.audit.menu}
+                        </a>
+                    })}
                     <ActionForm action=logout attr:class="menu-form">
                         <button type="submit" class="menu-item" data-testid="logout-button" disabled=move || logout.pending().get()>
                             <span class="menu-item-check"><SignOutIcon/></span>

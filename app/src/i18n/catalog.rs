@@ -25,6 +25,7 @@ pub struct Messages {
     pub apps: AppsText,
     pub logs: LogsText,
     pub term: TermText,
+    pub audit: AuditText,
 }
 
 /// The frame around every page: header, skip link, drawer, menus.
@@ -735,4 +736,29 @@ pub struct TermText {
     pub keys: &'static str,
     pub connecting: &'static str,
     pub connected: fn(&str, &str) -> String,
+}
+
+/// The audit log page.
+pub struct AuditText {
+    pub title: &'static str,
+    pub menu: &'static str,
+    pub lead: &'static str,
+    pub none: &'static str,
+    pub col_time: &'static str,
+    pub col_user: &'static str,
+    pub col_action: &'static str,
+    pub col_object: &'static str,
+    pub col_result: &'static str,
+    pub col_detail: &'static str,
+    pub older: &'static str,
+    pub newest: &'static str,
+    pub filter_action: &'static str,
+    pub filter_user: &'static str,
+    pub all: &'static str,
+    pub terminals: &'static str,
+    pub sign_ins: &'static str,
+    pub objects: &'static str,
+    pub workloads: &'static str,
+    pub nodes: &'static str,
+    pub clusters: &'static str,
 }

@@ -1,6 +1,7 @@
 //! One file per page.
 
 pub mod apps;
+pub mod audit;
 pub mod clusters;
 pub mod home;
 pub mod login;

@@ -96,4 +96,17 @@ async fn logs_read_as_text_and_files_with_json_errors() {
     ] {
         assert_eq!(paths[path]["get"]["tags"][0], "logs", "{path}");
     }
+
+    // The audit log (the caller is an administrator): prefix filter, and a bad limit refused.
+    let (status, entries) = s.get("/api/v1/audit?action=cluster.&limit=5").await;
+    assert_eq!(status, StatusCode::OK, "{entries}");
+    assert!(
+        entries.as_array().is_some_and(|e| !e.is_empty()
+            && e.iter().all(|e| e["action"]
+                .as_str()
+                .is_some_and(|a| a.starts_with("cluster.")))),
+        "{entries}"
+    );
+    let (status, bad) = s.get("/api/v1/audit?limit=9999").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
 }

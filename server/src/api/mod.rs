@@ -6,6 +6,7 @@
 //! routes to [`router`] with `.routes(routes!(…))` so they join the same document.
 
 mod apps;
+mod audit;
 mod caller;
 mod clusters;
 mod docs;
@@ -52,6 +53,7 @@ pub use resources_http::ApiQuery;
         (name = "tokens", description = "Personal API tokens"),
         (name = "apps", description = "Containerised apps made from a form: a Deployment, a Service when exposed, new volume claims; start, stop, restart, update, delete"),
         (name = "operations", description = "Day-to-day operations: scale, restart, pause, roll back workloads; cordon, drain, label and taint nodes; run CronJobs now"),
+        (name = "audit", description = "The audit log (administrators): sign-ins, changes, terminal sessions with the lines typed"),
         (name = "logs", description = "Container logs: one pod, or every pod of a workload merged by time; as text or a file. Follow them live over the WebSocket of the same path under /ws"),
         (name = "k8s", description = "Kubernetes objects of any kind: paged lists, get, create from YAML or JSON, update with conflict detection, delete with a propagation policy"),
     ),
@@ -116,6 +118,7 @@ where
         ))
         .routes(routes!(resources_kinds::list_nodes))
         .routes(routes!(resources_kinds::get_node))
+        .routes(routes!(audit::list))
         .routes(routes!(logs::read))
         .routes(routes!(logs::read_container))
         .routes(routes!(logs::targets))

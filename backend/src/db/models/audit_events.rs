@@ -59,3 +59,39 @@ pub async fn latest(conn: &mut AsyncPgConnection, limit: i64) -> QueryResult<Vec
         .load(conn)
         .await
 }
+
+/// Newest first, filtered: actions starting with `action`, by user name and cluster name, older
+/// than the id `before`; at most `limit`.
+pub async fn search(
+    conn: &mut AsyncPgConnection,
+    action: Option<&str>,
+    username: Option<&str>,
+    cluster: Option<&str>,
+    before: Option<i64>,
+    limit: i64,
+) -> QueryResult<Vec<AuditEventRow>> {
+    let mut query = audit_events::table.into_boxed();
+    if let Some(prefix) = action {
+        // LIKE's own wildcards in the prefix match themselves.
+        let escaped = prefix
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        query = query.filter(audit_events::action.like(format!("{escaped}%")));
+    }
+    if let Some(username) = username {
+        query = query.filter(audit_events::username.eq(username));
+    }
+    if let Some(cluster) = cluster {
+        query = query.filter(audit_events::cluster.eq(cluster));
+    }
+    if let Some(before) = before {
+        query = query.filter(audit_events::id.lt(before));
+    }
+    query
+        .order(audit_events::id.desc())
+        .limit(limit)
+        .select(AuditEventRow::as_select())
+        .load(conn)
+        .await
+}
