@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { hydrated, signIn } from './support';
+import { hydrated, sandboxId, signIn } from './support';
 
 async function seriousViolations(page: Page) {
   const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
@@ -30,3 +30,16 @@ for (const theme of ['light', 'dark'] as const) {
     expect(await seriousViolations(page)).toEqual([]);
   });
 }
+
+test('the log viewer and the audit log have no serious accessibility problems', async ({ page }) => {
+  await signIn(page);
+  const id = await sandboxId(page);
+  await page.goto(`/clusters/${id}/logs/deployments/shop/frontend`);
+  await hydrated(page);
+  await expect(page.getByTestId('log-line').first()).toBeVisible({ timeout: 15_000 });
+  expect(await seriousViolations(page)).toEqual([]);
+  await page.goto('/audit');
+  await hydrated(page);
+  await expect(page.getByTestId('audit-table')).toBeVisible();
+  expect(await seriousViolations(page)).toEqual([]);
+});
