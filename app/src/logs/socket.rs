@@ -12,6 +12,7 @@ use leptos::prelude::*;
 use model::logs::LogEvent;
 
 use super::{SocketState, resume_query};
+use crate::resources::live::socket_url;
 
 /// The longest wait between reconnect attempts.
 const MAX_DELAY_SECONDS: u32 = 15;
@@ -89,15 +90,4 @@ async fn session(url: &str, sink: &impl LogSink, failures: &mut u32) -> bool {
         }
     }
     false
-}
-
-/// `ws://` or `wss://` on the page's own host.
-fn socket_url(path: &str) -> Option<String> {
-    let location = web_sys::window()?.location();
-    let scheme = if location.protocol().ok()? == "https:" {
-        "wss"
-    } else {
-        "ws"
-    };
-    Some(format!("{scheme}://{}{path}", location.host().ok()?))
 }

@@ -262,6 +262,7 @@ mod browser {
     use xterm_js_rs::{Terminal, TerminalOptions, Theme};
 
     use super::TermState;
+    use crate::resources::live::socket_url;
 
     pub struct Mount {
         pub host: NodeRef<Div>,
@@ -519,15 +520,5 @@ mod browser {
             self.pending.drain(..valid);
             text
         }
-    }
-
-    fn socket_url(path: &str) -> Option<String> {
-        let location = web_sys::window()?.location();
-        let scheme = if location.protocol().ok()? == "https:" {
-            "wss"
-        } else {
-            "ws"
-        };
-        Some(format!("{scheme}://{}{path}", location.host().ok()?))
     }
 }

@@ -159,6 +159,8 @@ pub fn merge_page(shown: &[LiveRow], rows: Vec<ResourceRow>) -> Vec<LiveRow> {
 
 #[cfg(feature = "hydrate")]
 pub use socket::connect;
+#[cfg(feature = "hydrate")]
+pub(crate) use socket::socket_url;
 
 #[cfg(feature = "hydrate")]
 mod socket {
@@ -266,8 +268,8 @@ mod socket {
         }
     }
 
-    /// `ws://` or `wss://` on the page's own host.
-    fn socket_url(path: &str) -> Option<String> {
+    /// `ws://` or `wss://` on the page's own host (every socket of the console uses this).
+    pub(crate) fn socket_url(path: &str) -> Option<String> {
         let location = web_sys::window()?.location();
         let scheme = if location.protocol().ok()? == "https:" {
             "wss"
