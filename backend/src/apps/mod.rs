@@ -189,29 +189,37 @@ pub async fn update(
     .await?;
     let outcome = async {
         op.writable()?;
-        let live = live_app(&op).await?;
         let manifests = manifest::build(&spec);
-        let mut deployment = manifests.deployment.clone();
-        deployment["metadata"]["resourceVersion"] = live["metadata"]["resourceVersion"].clone();
-        // A stopped app keeps the replicas to start with.
-        if let Some(last) = live.pointer(&format!(
-            "/metadata/annotations/{}",
-            LAST_REPLICAS.replace('/', "~1")
-        )) {
-            deployment["metadata"]["annotations"][LAST_REPLICAS] = last.clone();
-        }
         let client = &op.target.client;
-        let written = write(
-            client,
-            &op.target.entry.resource,
-            Some(&spec.namespace),
-            Write::Replace(&spec.name),
-            &deployment,
-            false,
-        )
-        .await;
-        if let Err(e) = written {
-            return Err(op.target.failure(registry, cluster, "update", &e).await);
+        // The replace carries the resourceVersion just read; the cluster's controllers update
+        // the Deployment's status all the time, so a conflict is read again and retried.
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            let live = live_app(&op).await?;
+            let mut deployment = manifests.deployment.clone();
+            deployment["metadata"]["resourceVersion"] = live["metadata"]["resourceVersion"].clone();
+            // A stopped app keeps the replicas to start with.
+            if let Some(last) = live.pointer(&format!(
+                "/metadata/annotations/{}",
+                LAST_REPLICAS.replace('/', "~1")
+            )) {
+                deployment["metadata"]["annotations"][LAST_REPLICAS] = last.clone();
+            }
+            let written = write(
+                client,
+                &op.target.entry.resource,
+                Some(&spec.namespace),
+                Write::Replace(&spec.name),
+                &deployment,
+                false,
+            )
+            .await;
+            match written {
+                Ok(_) => break,
+                Err(kube::Error::Api(status)) if status.code == 409 && attempts < 5 => continue,
+                Err(e) => return Err(op.target.failure(registry, cluster, "update", &e).await),
+            }
         }
         let services: Api<Service> = Api::namespaced(client.clone(), &spec.namespace);
         let existing = op.call("read the Service of", services.get_opt(&spec.name)).await?;
