@@ -217,6 +217,7 @@ mod tests {
             .route("/healthz", get(|| async { "ok" }))
             .route("/login", get(|| async { "login" }))
             .route("/pkg/capstan.js", get(|| async { "js" }))
+            .route("/vendor/xterm.mjs", get(|| async { "xterm" }))
             .route(
                 <app::auth::api::Login as ServerFn>::PATH,
                 post(|| async { "signed in" }),
