@@ -14,19 +14,11 @@ pub async fn fetch_log_targets(
 ) -> Result<LogTargets, AppError> {
     use crate::resources::objects_api::ssr::{context, failed};
     let (state, id, _) = context(&cluster).await?;
-    let key = match kind.as_str() {
-        "pods" => "pods",
-        "deployments" => "deployments.apps",
-        "statefulsets" => "statefulsets.apps",
-        "daemonsets" => "daemonsets.apps",
-        "replicasets" => "replicasets.apps",
-        "jobs" => "jobs.batch",
-        other => {
-            return Err(AppError::invalid_field(
-                "kind",
-                format!("{other} has no logs: pick a pod or a workload."),
-            ));
-        }
+    let Some(key) = model::logs::kind_key(&kind) else {
+        return Err(AppError::invalid_field(
+            "kind",
+            format!("{kind} has no logs: pick a pod or a workload."),
+        ));
     };
     let subject = backend::logs::LogSubject {
         kind: key.into(),

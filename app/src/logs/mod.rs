@@ -18,18 +18,7 @@ pub enum SocketState {
     Finished,
 }
 
-/// The path segment of a kind key, as the log routes spell it (`deployments.apps` → `deployments`).
-pub fn route_kind(kind_key: &str) -> Option<&'static str> {
-    Some(match kind_key {
-        "pods" => "pods",
-        "deployments.apps" => "deployments",
-        "statefulsets.apps" => "statefulsets",
-        "daemonsets.apps" => "daemonsets",
-        "replicasets.apps" => "replicasets",
-        "jobs.batch" => "jobs",
-        _ => return None,
-    })
-}
+pub use model::logs::route_kind;
 
 /// The log page of an object, when its kind has logs.
 pub fn page_href(cluster: &str, kind_key: &str, namespace: &str, name: &str) -> Option<String> {

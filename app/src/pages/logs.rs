@@ -92,11 +92,8 @@ pub fn LogsPage() -> impl IntoView {
         }
     });
     let object_href = move || {
-        let key = match param("kind").as_str() {
-            "pods" => "pods".to_string(),
-            "jobs" => "jobs.batch".to_string(),
-            other => format!("{other}.apps"),
-        };
+        let kind = param("kind");
+        let key = model::logs::kind_key(&kind).unwrap_or(&kind);
         format!(
             "/clusters/{}/resources/{key}/{}/{}",
             cluster(),

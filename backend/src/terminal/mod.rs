@@ -28,7 +28,7 @@ use self::recorder::Recorder;
 use crate::ClientInfo;
 use crate::audit::AuditResult;
 use crate::clusters::{self, ClusterRegistry, guard};
-use crate::logs::pods::choice;
+use crate::logs::pods::{choice, containers_to_read};
 use crate::resources::ResourceError;
 use crate::resources::objects::target::within;
 use crate::resources::objects::{Actor, Audited, audit, reason};
@@ -168,32 +168,13 @@ async fn attach(
         }
     };
     let pod_choice = choice(&pod);
-    let container = match &target.container {
-        Some(name) => pod_choice
-            .containers
-            .iter()
-            .find(|c| &c.name == name)
-            .ok_or_else(|| {
-                field(
-                    "container",
-                    format!(
-                        "Pod {} has no container {name:?}; it has {}.",
-                        target.pod,
-                        pod_choice
-                            .containers
-                            .iter()
-                            .map(|c| c.name.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                )
-            })?,
-        None => pod_choice
-            .containers
-            .iter()
-            .find(|c| !c.init)
-            .ok_or_else(|| field("container", "The pod has no containers."))?,
-    };
+    // The container asked for (refused with the pod's containers named when it has none such),
+    // or the first regular one: the same rule as the log readers'.
+    let wanted = containers_to_read(&pod_choice, target.container.as_deref())?;
+    let container = wanted
+        .first()
+        .and_then(|name| pod_choice.containers.iter().find(|c| &c.name == name))
+        .ok_or_else(|| field("container", "The pod has no containers."))?;
     if !container.running {
         return Err(field(
             "container",

@@ -11,6 +11,27 @@ pub mod cursor;
 
 use crate::FieldError;
 
+/// The kinds whose logs can be read, as the routes spell them and as the resource browser keys
+/// them: a pod, or the pods of a workload.
+pub const LOG_KINDS: [(&str, &str); 6] = [
+    ("pods", "pods"),
+    ("deployments", "deployments.apps"),
+    ("statefulsets", "statefulsets.apps"),
+    ("daemonsets", "daemonsets.apps"),
+    ("replicasets", "replicasets.apps"),
+    ("jobs", "jobs.batch"),
+];
+
+/// The kind key of a route's kind segment (`deployments` → `deployments.apps`).
+pub fn kind_key(route: &str) -> Option<&'static str> {
+    LOG_KINDS.iter().find(|(r, _)| *r == route).map(|(_, k)| *k)
+}
+
+/// The route segment of a kind key (`deployments.apps` → `deployments`).
+pub fn route_kind(key: &str) -> Option<&'static str> {
+    LOG_KINDS.iter().find(|(_, k)| *k == key).map(|(r, _)| *r)
+}
+
 /// The most lines a tail may ask for; a bigger log is downloaded instead.
 pub const MAX_TAIL_LINES: i64 = 100_000;
 

@@ -23,19 +23,11 @@ use super::resources_http::ApiQuery;
 
 /// The kind path segment → the kind key of the resource browser.
 pub fn subject(kind: &str, namespace: String, name: String) -> Result<LogSubject, model::AppError> {
-    let key = match kind {
-        "pods" => logs::pods::PODS,
-        "deployments" => backend::operations::workloads::DEPLOYMENTS,
-        "statefulsets" => backend::operations::workloads::STATEFULSETS,
-        "daemonsets" => backend::operations::workloads::DAEMONSETS,
-        "replicasets" => backend::operations::workloads::REPLICASETS,
-        "jobs" => logs::pods::JOBS,
-        other => {
-            return Err(unknown_kind(
-                other,
-                "pods, deployments, statefulsets, daemonsets, replicasets, jobs",
-            ));
-        }
+    let Some(key) = model::logs::kind_key(kind) else {
+        return Err(unknown_kind(
+            kind,
+            "pods, deployments, statefulsets, daemonsets, replicasets, jobs",
+        ));
     };
     Ok(LogSubject {
         kind: key.into(),
