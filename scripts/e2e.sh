@@ -37,6 +37,12 @@ if [ "${1:-}" = "--node" ]; then
   node "$@"
   exit 0
 fi
-if ! npx playwright test "$@"; then
-  echo "--- server log (last 80 lines) ---"; tail -n 80 "$LOG"; exit 1
+# The output is kept so that, on failure, the failed stories are printed last (after the
+# server log), where a CI summary that shows only the tail still names them.
+OUT="$DATA/playwright.out"
+if ! npx playwright test "$@" 2>&1 | tee "$OUT"; then
+  echo "--- server log: warnings and errors (last 40) ---"; grep -v '"level":"INFO"' "$LOG" | tail -n 40 || true
+  echo "--- failed stories ---"
+  grep -E '✘|^\s+[0-9]+\) |Error:|expect\(|Timeout|failed|flaky' "$OUT" | tail -n 40
+  exit 1
 fi
