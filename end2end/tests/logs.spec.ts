@@ -90,6 +90,47 @@ test('a deployment shows the lines of all its pods, each led by its pod', async 
   kubectl(['delete', 'deployment', name, '-n', 'default', '--wait=false']);
 });
 
+test('a deleted pod of a deployment keeps its log on the deployment log page', async ({ page }, info) => {
+  test.setTimeout(90_000);
+  const name = unique('ended', info);
+  kubectl(['create', 'deployment', name, '--image=nginx:1.27', '-n', 'default']);
+  kubectl(['rollout', 'status', `deployment/${name}`, '-n', 'default', '--timeout=60s']);
+  const pod = kubectl(['get', 'pods', '-n', 'default', '-l', `app=${name}`, '-o', 'jsonpath={.items[0].metadata.name}']).trim();
+  // Let it write a few lines, then delete it the way an operator would.
+  await new Promise((done) => setTimeout(done, 2_000));
+  kubectl(['delete', 'pod', pod, '-n', 'default']);
+  await signIn(page);
+  const id = await sandboxId(page);
+  // Through the API, as a script would ask.
+  await expect.poll(async () => {
+    const answer = await page.request.get(`/api/v1/k8s/cluster/${id}/namespaces/default/deployments/${name}/ended-pods`);
+    return answer.ok() ? (await answer.json()).map((p: { name: string }) => p.name) : [];
+  }, { timeout: 30_000 }).toContain(pod);
+
+  await page.goto(`/clusters/${id}/logs/deployments/default/${name}`);
+  await hydrated(page);
+  const ended = page.getByTestId('ended-pods');
+  const row = ended.getByTestId('ended-pod').filter({ hasText: pod });
+  await expect(row).toHaveCount(1);
+  await ended.locator('summary').click();
+  await row.getByTestId('ended-log').first().click();
+  await expect(page).toHaveURL(/\?kept=\d+$/);
+  await expect(page.getByTestId('ended-banner')).toContainText(pod);
+  const view = page.getByTestId('log-view');
+  await expect(view.getByTestId('log-line').filter({ hasText: 'start worker processes' })).toHaveCount(1, { timeout: 15_000 });
+  await expect(page.getByTestId('logs-socket')).toHaveAttribute('data-state', 'finished');
+
+  // The kept log downloads whole.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('logs-download').click()]);
+  expect(download.suggestedFilename()).toBe(`default-${pod}-nginx-ended.log`);
+
+  // Back to the live pods: the replacement pod streams.
+  await page.getByTestId('ended-back').click();
+  await expect(page.getByTestId('ended-banner')).toHaveCount(0);
+  await expect(page.getByTestId('log-source-state')).toHaveCount(1, { timeout: 15_000 });
+  kubectl(['delete', 'deployment', name, '-n', 'default', '--wait=false']);
+});
+
 test('a terminal in a container echoes what is typed', async ({ page }, info) => {
   const name = unique('term', info);
   kubectl(['create', 'deployment', name, '--image=nginx:1.27', '-n', 'default']);
@@ -116,6 +157,27 @@ test('a terminal in a container echoes what is typed', async ({ page }, info) =>
   await page.keyboard.type('hostname');
   await page.keyboard.press('Enter');
   await expect(screen).toContainText(pod);
+
+  // The shell is told the terminal's size, and told again when the window changes.
+  const shellSize = async (): Promise<[number, number]> => {
+    const before = ((await screen.textContent()) ?? '').match(/stty size\s*\d+ \d+/g)?.length ?? 0;
+    await page.keyboard.type('stty size');
+    await page.keyboard.press('Enter');
+    await expect.poll(async () => ((await screen.textContent()) ?? '').match(/stty size\s*\d+ \d+/g)?.length ?? 0).toBe(before + 1);
+    const all = [...((await screen.textContent()) ?? '').matchAll(/stty size\s*(\d+) (\d+)/g)];
+    const last = all[all.length - 1];
+    return [Number(last[1]), Number(last[2])];
+  };
+  const [rows, cols] = await shellSize();
+  expect(rows).toBe(await screen.locator(':scope > div').count());
+  expect(cols).toBeGreaterThan(20);
+  const viewport = page.viewportSize() ?? { width: 1440, height: 900 };
+  await page.setViewportSize({ width: viewport.width - 100, height: viewport.height - 200 });
+  await expect.poll(async () => screen.locator(':scope > div').count()).toBeLessThan(rows);
+  const [fewer, narrower] = await shellSize();
+  expect(fewer).toBe(await screen.locator(':scope > div').count());
+  expect(narrower).toBeLessThan(cols);
+  await page.setViewportSize(viewport);
 
   if (isPhone(page)) {
     // The key row holds what a soft keyboard lacks: Ctrl, then "c", interrupts the line.

@@ -156,6 +156,8 @@ pub struct ClusterInfo {
     /// A CSS colour (`#rrggbb`) for badges and banners; empty for the theme's default.
     pub colour: String,
     pub read_only: bool,
+    /// Whether Capstan keeps the logs of this cluster's pods that end or are deleted.
+    pub keep_ended_logs: bool,
     pub server_url: String,
     pub auth_kind: AuthKind,
     pub is_default: bool,
@@ -203,7 +205,7 @@ impl std::fmt::Debug for ClusterSource {
 }
 
 /// The editable description of a cluster.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ClusterSettings {
     /// Unique; lower-case letters, digits, `-`, `_` and `.`, up to 63 characters.
@@ -216,6 +218,26 @@ pub struct ClusterSettings {
     pub colour: String,
     #[serde(default)]
     pub read_only: bool,
+    /// Keep the last part of the logs of pods that end or are deleted (on unless turned off).
+    #[serde(default = "keep_ended_logs_default")]
+    pub keep_ended_logs: bool,
+}
+
+fn keep_ended_logs_default() -> bool {
+    true
+}
+
+impl Default for ClusterSettings {
+    fn default() -> Self {
+        Self {
+            name: String::new(),
+            description: String::new(),
+            environment: Environment::default(),
+            colour: String::new(),
+            read_only: false,
+            keep_ended_logs: true,
+        }
+    }
 }
 
 /// A cluster to add: its settings and where its credentials come from.
@@ -236,6 +258,7 @@ pub struct ClusterUpdate {
     pub environment: Option<Environment>,
     pub colour: Option<String>,
     pub read_only: Option<bool>,
+    pub keep_ended_logs: Option<bool>,
     pub source: Option<ClusterSource>,
 }
 

@@ -51,6 +51,22 @@ pub struct Args {
           value_parser = clap::value_parser!(u64).range(5..=3600))]
     pub health_interval: u64,
 
+    /// Kept logs of ended pods: the last this many KiB of each container's log (4–16384).
+    #[arg(long, env = "CAPSTAN_ENDED_LOGS_KB", default_value_t = 256,
+          value_parser = clap::value_parser!(u32).range(4..=16384))]
+    pub ended_logs_kb: u32,
+
+    /// Kept logs of ended pods go after this many days (1–365).
+    #[arg(long, env = "CAPSTAN_ENDED_LOGS_DAYS", default_value_t = 7,
+          value_parser = clap::value_parser!(u16).range(1..=365))]
+    pub ended_logs_days: u16,
+
+    /// Kept logs of ended pods, all clusters together, stay under this many MiB: the oldest go
+    /// first (16–1048576).
+    #[arg(long, env = "CAPSTAN_ENDED_LOGS_TOTAL_MB", default_value_t = 1024,
+          value_parser = clap::value_parser!(u32).range(16..=1_048_576))]
+    pub ended_logs_total_mb: u32,
+
     /// Log format.
     #[arg(long, env = "CAPSTAN_LOG_FORMAT", value_enum, default_value = "json")]
     pub log_format: LogFormat,

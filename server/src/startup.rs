@@ -137,6 +137,15 @@ async fn serve(
         std::time::Duration::from_secs(args.health_interval),
     );
 
+    let ended_logs = backend::logs::ended::watch::spawn(
+        clusters.clone(),
+        backend::logs::ended::Limits {
+            container_bytes: args.ended_logs_kb as usize * 1024,
+            retention_days: i32::from(args.ended_logs_days),
+            total_bytes: i64::from(args.ended_logs_total_mb) * 1024 * 1024,
+        },
+    );
+
     let config = Config {
         data_dir,
         secure_cookies: args.secure_cookies,
@@ -192,6 +201,7 @@ async fn serve(
     .await
     .map_err(|e| StartupError::Serve(e.to_string()));
     health_checker.abort();
+    ended_logs.abort();
     served?;
     tracing::info!("capstan stopped");
     Ok(())

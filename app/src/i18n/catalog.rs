@@ -213,6 +213,8 @@ pub struct Clusters {
     pub colour_hint: &'static str,
     pub read_only_label: &'static str,
     pub read_only_hint: &'static str,
+    pub keep_ended_logs_label: &'static str,
+    pub keep_ended_logs_hint: &'static str,
     pub import_selected: fn(usize) -> String,
     pub save_cluster: &'static str,
     pub saving: &'static str,
@@ -720,6 +722,12 @@ pub struct LogsText {
     pub wrap_window: fn(usize) -> String,
     pub truncated_pods: fn(usize) -> String,
     pub matches: fn(usize, usize) -> String,
+    pub ended_pods: fn(usize) -> String,
+    pub ended_hint: &'static str,
+    pub ended_ago: fn(&str) -> String,
+    pub kept_log: &'static str,
+    pub kept_truncated: &'static str,
+    pub back_to_live: &'static str,
 }
 
 /// The terminal page.

@@ -175,6 +175,8 @@ pub static EN: Messages = Messages {
         colour_hint: "Shown on badges and on the production banner.",
         read_only_label: "Read-only",
         read_only_hint: "Capstan refuses every change to this cluster.",
+        keep_ended_logs_label: "Keep logs of ended pods",
+        keep_ended_logs_hint: "When a pod of a workload finishes or is deleted, Capstan keeps the last part of each container's log, shown on the workload's log page.",
         import_selected: |n| {
             if n == 1 {
                 "Import 1 cluster".into()
@@ -711,6 +713,18 @@ pub static EN: Messages = Messages {
         },
         truncated_pods: |n| format!("Showing the first {n} pods."),
         matches: |i, n| format!("{i} of {n}"),
+        ended_pods: |n| {
+            if n == 1 {
+                "1 ended pod".into()
+            } else {
+                format!("{n} ended pods")
+            }
+        },
+        ended_hint: "Pods that finished or were deleted; Capstan kept the last part of each container's log.",
+        ended_ago: |age| format!("ended {age} ago"),
+        kept_log: "Kept log of",
+        kept_truncated: "(older lines were cut)",
+        back_to_live: "Back to live logs",
     },
     term: TermText {
         title: "Terminal",

@@ -1,9 +1,11 @@
-//! The log page's one server function: which pods and containers there are to read.
+//! The log page's server functions: which pods and containers there are to read, and a log
+//! Capstan kept of a pod that is gone.
 
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use model::AppError;
 use model::logs::LogTargets;
+use model::logs::ended::EndedLog;
 
 #[server(prefix = "/api", endpoint = "logs/targets", input = Json)]
 pub async fn fetch_log_targets(
@@ -26,6 +28,16 @@ pub async fn fetch_log_targets(
         name,
     };
     backend::logs::targets(&state.clusters, id, &subject)
+        .await
+        .map_err(failed)
+}
+
+/// A kept log of a pod that ended or was deleted, in lines.
+#[server(prefix = "/api", endpoint = "logs/ended", input = Json)]
+pub async fn fetch_ended_log(cluster: String, log_id: i64) -> Result<EndedLog, AppError> {
+    use crate::resources::objects_api::ssr::{context, failed};
+    let (state, id, _) = context(&cluster).await?;
+    backend::logs::ended::read(state.clusters.db(), id, log_id)
         .await
         .map_err(failed)
 }

@@ -2,26 +2,39 @@
 //! merged (each line led by its pod, colour-coded). Options: pod and container (init containers
 //! too), follow, previous run, last N lines, since, timestamps, wrap; search with highlight and
 //! next/previous; download of the whole log. The viewer holds at most `buffer::CAP` lines and
-//! renders only those in view; following sticks to the end until the user scrolls up.
+//! renders only those in view; following sticks to the end until the user scrolls up. Pods that
+//! ended or were deleted are listed under the toolbar when Capstan kept their logs; `?kept={id}`
+//! shows one of those in the same viewer.
 
 use leptos::html::Div;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 use model::AppError;
+use model::logs::ended::EndedPod;
 use model::logs::{LogSource, LogTargets, SourceState};
 
 use crate::i18n::{error_message, use_i18n};
 use crate::logs::SocketState;
 use crate::logs::api::fetch_log_targets;
 use crate::logs::buffer::{LogBuffer, highlight};
+use crate::resources::display::{compact_age, now_ms};
 use crate::resources::virtual_rows::{clamp, visible_range};
 
 /// Every row is this tall (the stylesheet says the same), so the viewer can place rows unseen.
 const ROW_PX: f64 = 20.0;
 /// Wrapped lines have no fixed height: only the last this many are rendered.
 const WRAP_WINDOW: usize = 2_000;
+
+/// Where a viewer's lines come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Feed {
+    /// The log socket at `path` with `query`.
+    Live { path: String, query: String },
+    /// A log Capstan kept of a pod that is gone.
+    Kept { cluster: String, log_id: i64 },
+}
 
 /// The options that need a new stream when they change.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,6 +76,18 @@ pub fn LogsPage() -> impl IntoView {
     let param = move |key: &str| params.with(|p| p.get(key).unwrap_or_default());
     let cluster = move || param("id");
     let namespace = move || param("ns");
+    let query = use_query_map();
+    let kept =
+        Memo::new(move |_| query.with(|q| q.get("kept").and_then(|v| v.parse::<i64>().ok())));
+    let page_path = move || {
+        format!(
+            "/clusters/{}/logs/{}/{}/{}",
+            cluster(),
+            param("kind"),
+            namespace(),
+            param("name")
+        )
+    };
     let targets = Resource::new(
         move || (cluster(), param("kind"), namespace(), param("name")),
         |(c, k, n, m)| fetch_log_targets(c, k, n, m),
@@ -102,6 +127,13 @@ pub fn LogsPage() -> impl IntoView {
         )
     };
     let download_href = move || {
+        if let Some(id) = kept.get() {
+            return format!(
+                "/api/v1/k8s/cluster/{}/ended-logs/{id}?download=true&timestamps={}",
+                cluster(),
+                timestamps.get()
+            );
+        }
         let o = options.get();
         let mut href = format!(
             "/api/v1/k8s/cluster/{}/namespaces/{}/{}/{}/logs?download=true&previous={}&timestamps={}",
@@ -156,6 +188,7 @@ pub fn LogsPage() -> impl IntoView {
                 <a class="button" href=download_href download="" rel="external" data-testid="logs-download">{move || t().download}</a>
             </div>
             <div class="logs-toolbar panel" role="toolbar" aria-label=move || t().title>
+                <Show when=move || kept.get().is_none()>
                 <Transition fallback=|| ()>{pickers}</Transition>
                 <label class="logs-field">
                     <span>{move || t().tail}</span>
@@ -175,13 +208,26 @@ pub fn LogsPage() -> impl IntoView {
                 </label>
                 {toggle(follow, |t| t.follow, "logs-follow")}
                 {toggle(previous, |t| t.previous, "logs-previous")}
+                </Show>
                 {toggle(timestamps, |t| t.timestamps, "logs-timestamps")}
                 {toggle(wrap, |t| t.wrap, "logs-wrap")}
             </div>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let ended = targets.await.map(|found| found.ended).unwrap_or_default();
+                    view! { <EndedPods ended kept page=page_path()/> }
+                })}
+            </Transition>
             {move || {
-                let o = options.get();
-                let path = format!("/ws/k8s/cluster/{}/namespaces/{}/{}/{}/logs", cluster(), namespace(), o.kind, o.name);
-                view! { <LogViewer path query=o.query() timestamps wrap search/> }
+                let feed = match kept.get() {
+                    Some(log_id) => Feed::Kept { cluster: cluster(), log_id },
+                    None => {
+                        let o = options.get();
+                        let path = format!("/ws/k8s/cluster/{}/namespaces/{}/{}/{}/logs", cluster(), namespace(), o.kind, o.name);
+                        Feed::Live { path, query: o.query() }
+                    }
+                };
+                view! { <LogViewer feed timestamps wrap search/> }
             }}
         </div>
     }
@@ -257,11 +303,95 @@ fn Pickers(found: LogTargets, pod: RwSignal<String>, container: RwSignal<String>
     }
 }
 
+/// Pods that ended or were deleted whose logs Capstan kept: each container opens its kept log
+/// in the viewer; with one open, a banner says whose it is and leads back to the live logs.
+#[component]
+fn EndedPods(ended: Vec<EndedPod>, kept: Memo<Option<i64>>, page: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let t = move || &i18n.t().logs;
+    if ended.is_empty() {
+        return ().into_any();
+    }
+    let count = ended.len();
+    let now = now_ms();
+    let open = kept.get_untracked().is_some();
+    let banner = {
+        let (ended, page) = (ended.clone(), page.clone());
+        move || {
+            let id = kept.get()?;
+            let (pod, c) = ended
+                .iter()
+                .find_map(|p| p.containers.iter().find(|c| c.log_id == id).map(|c| (p, c)))?;
+            let exit = match (c.exit_code, &c.reason) {
+                (Some(code), Some(reason)) => format!("{reason} ({code})"),
+                (Some(code), None) => format!("exit {code}"),
+                (None, Some(reason)) => reason.clone(),
+                (None, None) => String::new(),
+            };
+            let what = format!("{}/{}", pod.name, c.container);
+            let age = compact_age(&pod.ended_at.to_rfc3339(), now_ms());
+            let truncated = c.truncated;
+            let note = c.note.clone();
+            Some(view! {
+                <div class="panel ended-banner" role="status" data-testid="ended-banner">
+                    <span>{move || t().kept_log}" "<strong class="mono">{what.clone()}</strong></span>
+                    <span class="muted">{move || (t().ended_ago)(&age)}</span>
+                    {(!exit.is_empty()).then(|| view! { <span class="tag" data-testid="ended-exit">{exit.clone()}</span> })}
+                    {truncated.then(|| view! { <span class="muted">{move || t().kept_truncated}</span> })}
+                    {note.map(|n| view! { <span class="muted" data-testid="ended-note">{n}</span> })}
+                    <A href=page.clone() attr:class="button button-quiet" attr:data-testid="ended-back">{move || t().back_to_live}</A>
+                </div>
+            })
+        }
+    };
+    let rows = ended
+        .into_iter()
+        .map(|pod| {
+            let summary = pod.summary();
+            let age = compact_age(&pod.ended_at.to_rfc3339(), now);
+            let node = pod.node.clone().unwrap_or_default();
+            let links = pod
+                .containers
+                .iter()
+                .map(|c| {
+                    let href = format!("{page}?kept={}", c.log_id);
+                    let id = c.log_id;
+                    let label = if c.init {
+                        format!("{}{}", c.container, t().init_suffix)
+                    } else {
+                        c.container.clone()
+                    };
+                    view! {
+                        <A href=href attr:class="button button-quiet button-small" attr:data-testid="ended-log"
+                            attr:aria-current=move || (kept.get() == Some(id)).then_some("true")>{label}</A>
+                    }
+                })
+                .collect_view();
+            view! {
+                <li class="ended-pod" data-testid="ended-pod">
+                    <span class="mono">{pod.name.clone()}</span>
+                    {(!summary.is_empty()).then(|| view! { <span class="tag">{summary.clone()}</span> })}
+                    <span class="muted">{move || (t().ended_ago)(&age)}{(!node.is_empty()).then(|| format!(" · {node}"))}</span>
+                    <span class="ended-containers">{links}</span>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        {banner}
+        <details class="panel ended-pods" open=open data-testid="ended-pods">
+            <summary>{move || (t().ended_pods)(count)}</summary>
+            <p class="muted logs-note">{move || t().ended_hint}</p>
+            <ul class="ended-list">{rows}</ul>
+        </details>
+    }
+    .into_any()
+}
+
 /// One stream's lines: lives as long as its options (a change makes a new viewer).
 #[component]
 fn LogViewer(
-    path: String,
-    query: String,
+    feed: Feed,
     timestamps: RwSignal<bool>,
     wrap: RwSignal<bool>,
     search: RwSignal<String>,
@@ -292,10 +422,13 @@ fn LogViewer(
             unseen,
             host,
         };
-        crate::logs::socket::connect(path, query, sink);
+        match feed {
+            Feed::Live { path, query } => crate::logs::socket::connect(path, query, sink),
+            Feed::Kept { cluster, log_id } => browser::load_kept(cluster, log_id, sink),
+        }
     }
     #[cfg(not(feature = "hydrate"))]
-    let _ = (path, query);
+    let _ = feed;
 
     let len = Memo::new(move |_| {
         version.track();
@@ -501,8 +634,24 @@ mod browser {
     use model::logs::{LogEvent, LogSource, SourceState};
 
     use crate::logs::SocketState;
+    use crate::logs::api::fetch_ended_log;
     use crate::logs::buffer::LogBuffer;
     use crate::logs::socket::LogSink;
+
+    /// Fills the viewer with a kept log, once.
+    pub fn load_kept(cluster: String, log_id: i64, sink: PageSink) {
+        leptos::task::spawn_local(async move {
+            match fetch_ended_log(cluster, log_id).await {
+                Ok(log) => {
+                    sink.event(LogEvent::Lines { lines: log.lines });
+                }
+                Err(error) => {
+                    sink.event(LogEvent::Error { error });
+                }
+            }
+            sink.state(SocketState::Finished);
+        });
+    }
 
     #[derive(Clone)]
     pub struct PageSink {

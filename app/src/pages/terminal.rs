@@ -74,6 +74,7 @@ pub fn TerminalPage() -> impl IntoView {
                     title: String::new(),
                     pods: Vec::new(),
                     truncated: false,
+                    ended: Vec::new(),
                 })
             } else {
                 fetch_log_targets(c, "pods".into(), n, p).await

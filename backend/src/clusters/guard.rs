@@ -65,6 +65,7 @@ mod tests {
             environment,
             colour: String::new(),
             read_only,
+            keep_ended_logs: true,
             server_url: "https://k".into(),
             auth_kind: AuthKind::Token,
             is_default: false,

@@ -37,6 +37,7 @@ pub struct ClusterRow {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub is_default: bool,
+    pub keep_ended_logs: bool,
 }
 
 impl ClusterRow {
@@ -53,6 +54,7 @@ impl ClusterRow {
             environment: self.environment(),
             colour: self.colour.clone(),
             read_only: self.read_only,
+            keep_ended_logs: self.keep_ended_logs,
             server_url: self.server_url.clone(),
             auth_kind: AuthKind::parse(&self.auth_kind).unwrap_or(AuthKind::Anonymous),
             is_default: self.is_default,
@@ -91,6 +93,7 @@ pub struct NewClusterRow<'a> {
     pub credentials: &'a [u8],
     pub created_by: Option<Uuid>,
     pub is_default: bool,
+    pub keep_ended_logs: bool,
 }
 
 /// Changed settings; `None` leaves a column as it is.
@@ -102,6 +105,7 @@ pub struct ClusterChanges<'a> {
     pub environment: Option<&'a str>,
     pub colour: Option<&'a str>,
     pub read_only: Option<bool>,
+    pub keep_ended_logs: Option<bool>,
     pub server_url: Option<&'a str>,
     pub auth_kind: Option<&'a str>,
     pub credentials: Option<&'a [u8]>,

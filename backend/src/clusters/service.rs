@@ -271,6 +271,7 @@ async fn insert(
             environment: settings.environment.as_str(),
             colour: &settings.colour,
             read_only: settings.read_only,
+            keep_ended_logs: settings.keep_ended_logs,
             server_url: &creds.server_url,
             auth_kind: creds.auth_kind.as_str(),
             credentials: &sealed,
@@ -294,6 +295,7 @@ async fn insert(
                 "context": creds.context,
                 "environment": row.environment,
                 "read_only": row.read_only,
+                "keep_ended_logs": row.keep_ended_logs,
             }),
         ),
     )
@@ -348,6 +350,7 @@ pub async fn update(
             .clone()
             .unwrap_or_else(|| current.colour.clone()),
         read_only: update.read_only.unwrap_or(current.read_only),
+        keep_ended_logs: update.keep_ended_logs.unwrap_or(current.keep_ended_logs),
     });
     validate_settings(&merged)?;
     let creds = update.source.as_ref().map(credentials_from).transpose()?;
@@ -358,6 +361,7 @@ pub async fn update(
         environment: Some(merged.environment.as_str()),
         colour: Some(&merged.colour),
         read_only: Some(merged.read_only),
+        keep_ended_logs: Some(merged.keep_ended_logs),
         server_url: creds.as_ref().map(|c| c.server_url.as_str()),
         auth_kind: creds.as_ref().map(|c| c.auth_kind.as_str()),
         credentials: sealed.as_deref(),
@@ -375,6 +379,10 @@ pub async fn update(
         ("environment", current.environment != row.environment),
         ("colour", current.colour != row.colour),
         ("read_only", current.read_only != row.read_only),
+        (
+            "keep_ended_logs",
+            current.keep_ended_logs != row.keep_ended_logs,
+        ),
         ("credentials", sealed.is_some()),
     ]
     .into_iter()
@@ -494,6 +502,7 @@ pub async fn register_default(
                     environment: Environment::Development.as_str(),
                     colour: "",
                     read_only: false,
+                    keep_ended_logs: true,
                     server_url: &creds.server_url,
                     auth_kind: creds.auth_kind.as_str(),
                     credentials: &sealed,

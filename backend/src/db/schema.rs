@@ -58,6 +58,33 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         is_default -> Bool,
+        keep_ended_logs -> Bool,
+    }
+}
+
+diesel::table! {
+    ended_pod_logs (id) {
+        id -> Int8,
+        cluster_id -> Uuid,
+        namespace -> Text,
+        pod_name -> Text,
+        pod_uid -> Text,
+        node_name -> Nullable<Text>,
+        owner -> Nullable<Text>,
+        workload_kind -> Nullable<Text>,
+        workload_name -> Nullable<Text>,
+        container -> Text,
+        init_container -> Bool,
+        exit_code -> Nullable<Int4>,
+        reason -> Nullable<Text>,
+        started_at -> Nullable<Timestamptz>,
+        finished_at -> Nullable<Timestamptz>,
+        ended_at -> Timestamptz,
+        log -> Text,
+        bytes -> Int4,
+        truncated -> Bool,
+        note -> Nullable<Text>,
+        captured_at -> Timestamptz,
     }
 }
 
@@ -99,12 +126,14 @@ diesel::table! {
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(audit_events -> users (user_id));
 diesel::joinable!(clusters -> users (created_by));
+diesel::joinable!(ended_pod_logs -> clusters (cluster_id));
 diesel::joinable!(sessions -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     api_tokens,
     audit_events,
     clusters,
+    ended_pod_logs,
     login_attempts,
     sessions,
     users,

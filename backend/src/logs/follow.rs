@@ -21,6 +21,9 @@ const POLL_WAITING: Duration = Duration::from_secs(2);
 /// Bytes read of one line before the rest is dropped (its text is cut at [`MAX_LINE`]).
 const READ_LIMIT: usize = MAX_LINE + 128;
 
+/// The reason a log read without following ends normally.
+pub(crate) const END_OF_LOG: &str = "End of the log.";
+
 /// What readers send to the session that merges them.
 #[derive(Debug)]
 pub(crate) enum Item {
@@ -65,7 +68,7 @@ impl Follower {
                     match self.pump(reader, &mut cursor, &out).await {
                         Pumped::Closed => return,
                         Pumped::Ended | Pumped::Broke if !self.options.follow => {
-                            let reason = "End of the log.".to_string();
+                            let reason = END_OF_LOG.to_string();
                             self.announce(&out, &mut shown, SourceState::Ended { reason })
                                 .await;
                             return;

@@ -7,6 +7,7 @@
 //! Reading logs changes nothing, so it is not audited; every request goes through the cluster's
 //! `pods/log` subresource with Capstan's credentials for the cluster.
 
+pub mod ended;
 pub(crate) mod follow;
 pub mod pods;
 

@@ -232,13 +232,47 @@ pub async fn targets(
     cluster: Uuid,
     subject: &LogSubject,
 ) -> Result<LogTargets, ResourceError> {
-    let resolved = resolve(registry, cluster, subject).await?;
+    let (resolved, ended) = futures::join!(
+        resolve(registry, cluster, subject),
+        super::ended::list(registry.db(), cluster, subject)
+    );
+    // Kept logs are extra: when they cannot be read the live ones still show.
+    let ended = ended.unwrap_or_else(|err| {
+        tracing::warn!(%cluster, error = %err, "cannot list kept logs");
+        Vec::new()
+    });
+    let resolved = match resolved {
+        Ok(resolved) => resolved,
+        // The object is gone but logs of its pods were kept: offer those.
+        Err(ResourceError::NotFound { .. }) if !ended.is_empty() => {
+            return Ok(LogTargets {
+                title: format!("{} {}", display_kind(&subject.kind), subject.name),
+                pods: Vec::new(),
+                truncated: false,
+                ended,
+            });
+        }
+        Err(err) => return Err(err),
+    };
     let (pods, truncated) = resolved.pods(registry, cluster).await?;
     Ok(LogTargets {
         title: resolved.target.describe(),
         pods: pods.iter().map(choice).collect(),
         truncated,
+        ended,
     })
+}
+
+/// How a title names a kind of [`KINDS`].
+fn display_kind(key: &str) -> &'static str {
+    match key {
+        PODS => "Pod",
+        DEPLOYMENTS => "Deployment",
+        STATEFULSETS => "StatefulSet",
+        DAEMONSETS => "DaemonSet",
+        REPLICASETS => "ReplicaSet",
+        _ => "Job",
+    }
 }
 
 /// The containers of `pod` to read: the one asked for (which must exist), or every regular

@@ -364,7 +364,7 @@ pub async fn bulk(
                 message: outcome.message,
             },
             // The audit log must hold; without it nothing more is done.
-            Err(ResourceError::Audit(e)) => return Err(ResourceError::Audit(e)),
+            Err(ResourceError::Database(e)) => return Err(ResourceError::Database(e)),
             Err(e) => NodeResult {
                 node: name.clone(),
                 ok: false,

@@ -49,9 +49,10 @@ pub enum ResourceError {
     /// The cluster refused the request for a reason of its own (HTTP `code`); its message says why.
     #[error("the cluster refused: {message} (HTTP {code})")]
     Rejected { code: u16, message: String },
-    /// The audit record of a change could not be written.
+    /// Capstan's database failed: the audit record of a change could not be written, or kept
+    /// logs could not be read.
     #[error(transparent)]
-    Audit(#[from] DbError),
+    Database(#[from] DbError),
 }
 
 impl ResourceError {
@@ -135,7 +136,7 @@ impl From<ResourceError> for AppError {
                     format!("The cluster refused the request: {message}"),
                 )
             }
-            ResourceError::Audit(e) => e.into(),
+            ResourceError::Database(e) => e.into(),
         }
     }
 }

@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 pub mod cursor;
+pub mod ended;
 
 use crate::FieldError;
 
@@ -194,6 +195,9 @@ pub struct LogTargets {
     pub pods: Vec<PodChoice>,
     /// More pods matched than a merged view reads at once; these are the first.
     pub truncated: bool,
+    /// Pods that ended or were deleted and whose logs Capstan kept, newest first.
+    #[serde(default)]
+    pub ended: Vec<ended::EndedPod>,
 }
 
 #[cfg(test)]

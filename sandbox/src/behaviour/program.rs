@@ -26,6 +26,18 @@ pub enum LineStyle {
     Quiet,
 }
 
+/// A shell loop's body, written again and again: `while true; do echo tick; sleep 0.5; done`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Repeat {
+    /// The lines one pass echoes.
+    pub lines: Vec<String>,
+    /// One pass: the loop's `sleep`, or [`FIREHOSE`] for a loop that never sleeps.
+    pub every: Duration,
+}
+
+/// How often a loop without `sleep` writes a line: a chatty container, 20 000 lines a second.
+pub const FIREHOSE: Duration = Duration::from_micros(50);
+
 /// The simulated behaviour of one container.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Program {
@@ -37,6 +49,8 @@ pub struct Program {
     pub style: LineStyle,
     /// Whether PID 1 ignores SIGTERM (a shell running `sleep`), so deletion waits the whole grace period.
     pub ignores_sigterm: bool,
+    /// A loop's lines, which replace the image's steady lines.
+    pub repeat: Option<Repeat>,
 }
 
 /// Whether pulling `image` must fail: the way tests and demos ask for an `ErrImagePull`.
@@ -85,6 +99,7 @@ pub fn program_for(image: &str, command: &[String], args: &[String]) -> Program 
         run: RunLength::Forever,
         style,
         ignores_sigterm: false,
+        repeat: None,
     };
     if argv.is_empty() {
         if image_exits_without_command(image) {
@@ -114,7 +129,12 @@ pub fn program_for(image: &str, command: &[String], args: &[String]) -> Program 
 
 /// Walks a `sh -c` script statement by statement; stops at the first statement that decides the end.
 fn interpret_script(script: &str, program: &mut Program) {
-    if script.contains("while true") || script.contains("while :") || script.contains("tail -f") {
+    if script.contains("while true") || script.contains("while :") {
+        program.run = RunLength::Forever;
+        program.repeat = loop_body(script);
+        return;
+    }
+    if script.contains("tail -f") {
         program.run = RunLength::Forever;
         collect_echoes(script, program);
         return;
@@ -189,6 +209,30 @@ fn interpret_statement(statement: &str, program: &mut Program, elapsed: &mut Dur
     false
 }
 
+/// A `while` loop's echoed lines and its sleep (a pass takes one line's time without one).
+fn loop_body(script: &str) -> Option<Repeat> {
+    let body = script.split_once(" do ").map_or(script, |(_, b)| b);
+    let mut lines = Vec::new();
+    let mut every = None;
+    for statement in body.split([';', '\n']).map(str::trim) {
+        if let Some(text) = statement.strip_prefix("echo ") {
+            lines.push(unquote(text));
+        } else if let Some(secs) = statement.strip_prefix("sleep ") {
+            every = secs
+                .trim_end_matches('s')
+                .parse::<f64>()
+                .ok()
+                .filter(|s| s.is_finite() && *s > 0.0)
+                .map(Duration::from_secs_f64);
+        }
+    }
+    if lines.is_empty() {
+        return None;
+    }
+    let every = every.unwrap_or(FIREHOSE * lines.len() as u32);
+    Some(Repeat { lines, every })
+}
+
 fn collect_echoes(script: &str, program: &mut Program) {
     for statement in script.split([';', '\n']) {
         if let Some(text) = statement.trim().strip_prefix("echo ") {
@@ -256,6 +300,19 @@ mod tests {
             &argv(&["while true; do echo tick; sleep 1; done"]),
         );
         assert_eq!(looping.run, RunLength::Forever);
+        assert_eq!(
+            looping.repeat,
+            Some(Repeat {
+                lines: vec!["tick".into()],
+                every: Duration::from_secs(1)
+            })
+        );
+        let chatty = program_for(
+            "busybox",
+            &argv(&["sh", "-c", "while true; do echo \"GET /healthz 200\"; done"]),
+            &[],
+        );
+        assert_eq!(chatty.repeat.map(|r| r.every), Some(FIREHOSE));
     }
 
     #[test]

@@ -2,7 +2,8 @@
 //! `…/namespaces/{ns}/{deployments|statefulsets|daemonsets|replicasets|jobs}/{name}/logs` for
 //! every pod of a workload merged by time, and `…/log-targets` for the pods and containers there
 //! are. The body is text, streamed for one container; `download=true` makes it a file. The live
-//! view is the WebSocket of the same path under `/ws` (see `crate::ws::logs`).
+//! view is the WebSocket of the same path under `/ws` (see `crate::ws::logs`). Logs Capstan kept
+//! of pods that are gone: `…/{kind}/{name}/ended-pods` lists them, `…/ended-logs/{log_id}` reads one.
 
 use axum::Json;
 use axum::body::Body;
@@ -13,6 +14,7 @@ use backend::AppState;
 use backend::clusters::parse_id;
 use backend::logs::{self, LogSubject, LogText};
 use chrono::{DateTime, Utc};
+use model::logs::ended::EndedPod;
 use model::logs::{LogOptions, LogTargets};
 use serde::Deserialize;
 
@@ -81,16 +83,11 @@ async fn respond(
 ) -> ApiResult<Response> {
     let cluster = parse_id(id)?;
     let text = logs::text(&app.clusters, cluster, &subject, query.options()).await?;
-    let mut response = match text {
-        LogText::Stream(stream) => Body::from_stream(stream).into_response(),
-        LogText::Whole(text) => text.into_response(),
+    let body = match text {
+        LogText::Stream(stream) => Body::from_stream(stream),
+        LogText::Whole(text) => Body::from(text),
     };
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/plain; charset=utf-8"),
-    );
-    if query.download {
+    let file = query.download.then(|| {
         let mut file = format!("{}-{}", subject.namespace, subject.name);
         if let Some(c) = &query.container {
             file.push('-');
@@ -99,13 +96,27 @@ async fn respond(
         if query.previous {
             file.push_str("-previous");
         }
+        file
+    });
+    Ok(text_response(body, file))
+}
+
+/// A text body, as a file named `{file}.log` to save when `file` is given.
+fn text_response(body: Body, file: Option<String>) -> Response {
+    let mut response = body.into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    if let Some(mut file) = file {
         // Names are DNS labels already; anything else is dropped rather than quoted.
         file.retain(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.');
         if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{file}.log\"")) {
             headers.insert(header::CONTENT_DISPOSITION, value);
         }
     }
-    Ok(response)
+    response
 }
 
 /// The log of a pod's container (or of all its containers, merged by time), as text.
@@ -156,4 +167,68 @@ pub async fn targets(
     let subject = subject(&kind, namespace, name)?;
     let cluster = parse_id(&id)?;
     Ok(Json(logs::targets(&app.clusters, cluster, &subject).await?))
+}
+
+/// Pods of a workload (or a pod by name) that ended or were deleted, with the containers whose
+/// logs Capstan kept, newest first.
+#[utoipa::path(get, path = "/api/v1/k8s/cluster/{id}/namespaces/{namespace}/{kind}/{name}/ended-pods", tag = "logs",
+    params(("id" = String, Path, description = "Cluster id (UUID)"), ("namespace" = String, Path, description = "Namespace"),
+        ("kind" = String, Path, description = "pods, deployments, statefulsets, daemonsets, replicasets or jobs"),
+        ("name" = String, Path, description = "Name")),
+    responses((status = 200, body = Vec<EndedPod>), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn ended_pods(
+    State(app): State<AppState>,
+    _caller: Caller,
+    Path((id, namespace, kind, name)): Path<(String, String, String, String)>,
+) -> ApiResult<Json<Vec<EndedPod>>> {
+    let subject = subject(&kind, namespace, name)?;
+    let cluster = parse_id(&id)?;
+    Ok(Json(
+        logs::ended::list(app.clusters.db(), cluster, &subject).await?,
+    ))
+}
+
+/// How to answer with a kept log.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(default)]
+pub struct EndedLogQuery {
+    /// Lead each line with the time the container wrote it.
+    timestamps: bool,
+    /// Answer as a file to save (`Content-Disposition: attachment`).
+    download: bool,
+}
+
+/// The kept log of one container of a pod that is gone, as text.
+#[utoipa::path(get, path = "/api/v1/k8s/cluster/{id}/ended-logs/{log_id}", tag = "logs",
+    params(("id" = String, Path, description = "Cluster id (UUID)"),
+        ("log_id" = i64, Path, description = "A kept log's id, from `ended-pods`"), EndedLogQuery),
+    responses((status = 200, content_type = "text/plain", body = String), (status = 400, body = ErrorBody),
+        (status = 404, body = ErrorBody)))]
+pub async fn ended_log(
+    State(app): State<AppState>,
+    _caller: Caller,
+    Path((id, log_id)): Path<(String, String)>,
+    ApiQuery(query): ApiQuery<EndedLogQuery>,
+) -> ApiResult<Response> {
+    let cluster = parse_id(&id)?;
+    let log_id: i64 = log_id.parse().map_err(|_| {
+        model::AppError::invalid_field(
+            "log_id",
+            format!("{log_id:?} is not a kept log's id (a number)."),
+        )
+    })?;
+    let row = logs::ended::stored(app.clusters.db(), cluster, log_id).await?;
+    let text = if query.timestamps {
+        row.log
+    } else {
+        row.log
+            .lines()
+            .map(|line| model::logs::cursor::RawLine::parse(line).text + "\n")
+            .collect()
+    };
+    let file = query
+        .download
+        .then(|| format!("{}-{}-{}-ended", row.namespace, row.pod_name, row.container));
+    Ok(text_response(Body::from(text), file))
 }

@@ -122,6 +122,8 @@ where
         .routes(routes!(logs::read))
         .routes(routes!(logs::read_container))
         .routes(routes!(logs::targets))
+        .routes(routes!(logs::ended_pods))
+        .routes(routes!(logs::ended_log))
         .routes(routes!(operations::scale))
         .routes(routes!(operations::restart))
         .routes(routes!(operations::pause))

@@ -101,6 +101,7 @@ fn GeneralSettings(cluster: ClusterInfo) -> impl IntoView {
             environment: Some(s.environment),
             colour: Some(s.colour),
             read_only: Some(s.read_only),
+            keep_ended_logs: Some(s.keep_ended_logs),
             source: None,
         });
     };

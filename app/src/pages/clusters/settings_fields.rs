@@ -17,6 +17,7 @@ pub struct SettingsForm {
     pub environment: RwSignal<Environment>,
     pub colour: RwSignal<String>,
     pub read_only: RwSignal<bool>,
+    pub keep_ended_logs: RwSignal<bool>,
 }
 
 impl SettingsForm {
@@ -28,6 +29,7 @@ impl SettingsForm {
             environment: RwSignal::new(Environment::Other),
             colour: RwSignal::new(String::new()),
             read_only: RwSignal::new(false),
+            keep_ended_logs: RwSignal::new(true),
         }
     }
 
@@ -38,6 +40,7 @@ impl SettingsForm {
         form.environment.set(c.environment);
         form.colour.set(c.colour.clone());
         form.read_only.set(c.read_only);
+        form.keep_ended_logs.set(c.keep_ended_logs);
         form
     }
 
@@ -49,6 +52,7 @@ impl SettingsForm {
             environment: self.environment.get_untracked(),
             colour: self.colour.get_untracked().trim().to_string(),
             read_only: self.read_only.get_untracked(),
+            keep_ended_logs: self.keep_ended_logs.get_untracked(),
         }
     }
 }
@@ -159,6 +163,7 @@ pub fn ClusterSettingsFields(
                 </div>
             </div>
             <CheckboxField id=format!("{prefix}-read-only") label=|t| t.clusters.read_only_label hint=|t| t.clusters.read_only_hint checked=form.read_only/>
+            <CheckboxField id=format!("{prefix}-keep-ended-logs") label=|t| t.clusters.keep_ended_logs_label hint=|t| t.clusters.keep_ended_logs_hint checked=form.keep_ended_logs/>
         </div>
     }
 }

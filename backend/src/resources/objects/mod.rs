@@ -106,7 +106,7 @@ pub(crate) fn reason(e: &ResourceError) -> serde_json::Value {
         ResourceError::InvalidRequest(_) | ResourceError::InvalidQuery(_) => "resource.invalid",
         ResourceError::Cluster(ClusterError::Unreachable { .. }) => "cluster.unreachable",
         ResourceError::Cluster(_) => "cluster.failed",
-        ResourceError::Audit(_) => "audit.failed",
+        ResourceError::Database(_) => "audit.failed",
     };
     serde_json::json!({ "reason": code })
 }

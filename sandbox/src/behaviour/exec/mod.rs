@@ -282,7 +282,11 @@ async fn run(mut socket: WebSocket, context: ShellContext, options: ExecOptions)
             Message::Binary(data) => match decode(&data) {
                 Incoming::Stdin(bytes) => session.on_stdin(&bytes),
                 Incoming::Closed(STDIN) => session.on_stdin_closed(),
-                Incoming::Resize { .. } | Incoming::Closed(_) | Incoming::Ignored => Vec::new(),
+                Incoming::Resize { width, height } => {
+                    session.on_resize(width, height);
+                    Vec::new()
+                }
+                Incoming::Closed(_) | Incoming::Ignored => Vec::new(),
             },
             Message::Close(_) => return,
             _ => Vec::new(),

@@ -74,6 +74,13 @@ impl ExecSession {
         (session, out)
     }
 
+    /// The client's terminal changed size; only a terminal session has one.
+    pub fn on_resize(&mut self, width: u16, height: u16) {
+        if self.tty && width > 0 && height > 0 {
+            self.shell.set_size(width, height);
+        }
+    }
+
     /// Whether the session has ended.
     pub fn is_finished(&self) -> bool {
         self.finished
@@ -261,5 +268,20 @@ mod tests {
         );
         let out = session.on_stdin(b"exit 2\r");
         assert_eq!(out.last(), Some(&Output::Exit(2)));
+    }
+
+    #[test]
+    fn a_terminal_knows_its_size_once_told() {
+        let (mut session, _) = ExecSession::start(context(), &options(&["/bin/sh"], true, true));
+        let out = session.on_stdin(b"stty size\r");
+        assert!(out.iter().any(
+            |o| matches!(o, Output::Stdout(b) if b.starts_with(b"stty: standard input: Not a tty"))
+        ));
+        session.on_resize(132, 40);
+        let out = session.on_stdin(b"stty size; tput cols\r");
+        assert!(
+            out.contains(&Output::Stdout(b"40 132\r\n132\r\n".to_vec())),
+            "{out:?}"
+        );
     }
 }

@@ -38,33 +38,58 @@ pub struct LogLine {
 const STEADY_DELAY: Duration = Duration::from_millis(800);
 
 impl RunLog {
-    fn interval(&self) -> TimeDelta {
-        // 0.5 s to 3 s between lines, fixed per container, so some containers are chattier than others.
-        TimeDelta::milliseconds(500 + (unit(self.seed, 0xA11) * 2500.0) as i64)
+    /// Time between steady lines, in microseconds.
+    fn interval_us(&self) -> i64 {
+        match &self.program.repeat {
+            // A loop's lines are spread evenly over one pass.
+            Some(r) => (r.every.as_micros() as i64 / r.lines.len().max(1) as i64).max(1),
+            // 0.5 s to 3 s between lines, fixed per container, so some containers are chattier than others.
+            None => 500_000 + (unit(self.seed, 0xA11) * 2_500_000.0) as i64,
+        }
+    }
+
+    /// Whether the run writes nothing after its head.
+    fn quiet(&self) -> bool {
+        self.program.style == LineStyle::Quiet && self.program.repeat.is_none()
     }
 
     fn steady_start(&self) -> DateTime<Utc> {
+        if self.program.repeat.is_some() {
+            return self.started;
+        }
         self.started + TimeDelta::from_std(STEADY_DELAY).unwrap_or_default()
     }
 
+    /// The last instant the run wrote at. A container's `finishedAt` keeps whole seconds, so a
+    /// run that ended within the second it started still wrote the lines of that second.
     fn end(&self, now: DateTime<Utc>) -> DateTime<Utc> {
-        self.finished.map_or(now, |f| f.min(now))
+        self.finished.map_or(now, |f| {
+            (f + TimeDelta::milliseconds(999)).min(now)
+        })
     }
 
     /// Time of steady line `index`: on a regular grid with jitter inside each slot, so it stays ordered.
     fn steady_at(&self, index: u64) -> DateTime<Utc> {
-        let interval = self.interval();
-        let jitter = (interval.num_milliseconds() as f64 * 0.8 * unit(self.seed, index)) as i64;
-        self.steady_start() + interval * index as i32 + TimeDelta::milliseconds(jitter)
+        let interval = self.interval_us();
+        // A loop runs like clockwork; a server's lines come when its requests do.
+        let jitter = if self.program.repeat.is_some() {
+            0
+        } else {
+            (interval as f64 * 0.8 * unit(self.seed, index)) as i64
+        };
+        self.steady_start()
+            + TimeDelta::microseconds(interval.saturating_mul(index as i64).saturating_add(jitter))
     }
 
     /// Number of steady lines written by `t`.
     fn steady_count(&self, t: DateTime<Utc>) -> u64 {
-        if self.program.style == LineStyle::Quiet || t < self.steady_start() {
+        if self.quiet() || t < self.steady_start() {
             return 0;
         }
-        let slots = ((t - self.steady_start()).num_milliseconds()
-            / self.interval().num_milliseconds().max(1)) as u64;
+        let elapsed = (t - self.steady_start())
+            .num_microseconds()
+            .unwrap_or(i64::MAX);
+        let slots = (elapsed / self.interval_us()) as u64;
         // Slot `slots` may or may not have fired yet depending on its jitter.
         if self.steady_at(slots) <= t {
             slots + 1
@@ -135,7 +160,7 @@ impl RunLog {
 
     /// When the next line after `t` will be written, if the run will write any.
     pub fn next_line_after(&self, t: DateTime<Utc>) -> Option<DateTime<Utc>> {
-        if self.program.style == LineStyle::Quiet {
+        if self.quiet() {
             return None;
         }
         let at = self
@@ -149,10 +174,15 @@ impl RunLog {
 
     fn steady(&self, index: u64) -> LogLine {
         let at = self.steady_at(index);
-        LogLine {
-            at,
-            text: steady_line(self.program.style, &self.component, self.seed, index, at),
-        }
+        let text = match &self.program.repeat {
+            Some(r) => r
+                .lines
+                .get((index % r.lines.len().max(1) as u64) as usize)
+                .cloned()
+                .unwrap_or_default(),
+            None => steady_line(self.program.style, &self.component, self.seed, index, at),
+        };
+        LogLine { at, text }
     }
 }
 
@@ -169,6 +199,26 @@ mod tests {
             started: DateTime::<Utc>::UNIX_EPOCH,
             finished: None,
         }
+    }
+
+    #[test]
+    fn a_loop_without_sleep_is_a_firehose_and_one_with_sleep_keeps_time() {
+        let script = |s: &str| {
+            let mut log = run("busybox");
+            log.program = program_for("busybox", &["sh".into(), "-c".into(), s.into()], &[]);
+            log
+        };
+        let chatty = script("while true; do echo tick; done");
+        let second = chatty.started + TimeDelta::seconds(1);
+        assert_eq!(chatty.between(chatty.started, second).len(), 20_000);
+        assert!(chatty.lines(second).iter().all(|l| l.text == "tick"));
+        let slow = script("while true; do echo one; echo two; sleep 2; done");
+        let texts: Vec<String> = slow
+            .lines(slow.started + TimeDelta::seconds(4))
+            .into_iter()
+            .map(|l| l.text)
+            .collect();
+        assert_eq!(texts, ["one", "two", "one", "two", "one"]);
     }
 
     #[test]

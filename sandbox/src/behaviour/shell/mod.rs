@@ -37,6 +37,8 @@ pub struct Shell {
     context: ShellContext,
     cwd: String,
     last_status: i32,
+    /// The terminal's size as the client last said, `(columns, rows)`; `None` without a terminal.
+    size: Option<(u16, u16)>,
 }
 
 impl Shell {
@@ -45,7 +47,13 @@ impl Shell {
             context,
             cwd: "/".to_owned(),
             last_status: 0,
+            size: None,
         }
+    }
+
+    /// The client resized the terminal (`kubectl exec -it` sends this on every window change).
+    pub fn set_size(&mut self, columns: u16, rows: u16) {
+        self.size = Some((columns, rows));
     }
 
     /// The prompt an interactive shell shows (`/ # ` like busybox's ash, as root).
@@ -217,6 +225,32 @@ impl Shell {
                 out.stdout.push_str(&format!("{}\n", self.context.hostname));
                 0
             }
+            // `stty size` prints "rows columns"; `tput cols` / `tput lines` one of them.
+            "stty" | "tput" => match (self.size, name, args.first().map(String::as_str)) {
+                (None, _, _) => {
+                    out.stderr
+                        .push_str(&format!("{name}: standard input: Not a tty\n"));
+                    1
+                }
+                (Some((cols, rows)), "stty", Some("size")) => {
+                    out.stdout.push_str(&format!("{rows} {cols}\n"));
+                    0
+                }
+                (Some((cols, _)), "tput", Some("cols")) => {
+                    out.stdout.push_str(&format!("{cols}\n"));
+                    0
+                }
+                (Some((_, rows)), "tput", Some("lines")) => {
+                    out.stdout.push_str(&format!("{rows}\n"));
+                    0
+                }
+                _ => {
+                    out.stderr.push_str(&format!(
+                        "{name}: only `stty size`, `tput cols` and `tput lines` are simulated\n"
+                    ));
+                    1
+                }
+            },
             "whoami" => {
                 out.stdout.push_str("root\n");
                 0
