@@ -13,20 +13,19 @@ use std::io::BufRead;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use backend::ClientInfo;
-use backend::clusters::{self, ClusterRegistry};
-use backend::crypto::SecretKey;
-use backend::db::testing::TestDb;
+use backend::clusters::ClusterRegistry;
 use backend::logs::{self, LogSubject};
 use chrono::{DateTime, Utc};
 use futures::AsyncBufReadExt;
 use futures::StreamExt;
 use k8s_openapi::api::core::v1::Pod;
 use kube::api::{Api, LogParams, PostParams};
-use model::clusters::{ClusterSettings, ClusterSource, NewCluster};
 use model::logs::{LogEvent, LogOptions};
-use sandbox::{SandboxConfig, Scenario};
+use sandbox::Scenario;
+use support::Bench;
 use tokio::sync::mpsc;
+
+mod support;
 
 const WINDOW: Duration = Duration::from_secs(4);
 const ROUNDS: usize = 3;
@@ -167,33 +166,8 @@ fn main() {
 }
 
 async fn run() {
-    let db = TestDb::new().await;
-    let registry = ClusterRegistry::new(db.pool.clone(), SecretKey::generate());
-    let sandbox = sandbox::start(SandboxConfig {
-        scenario: Scenario::Scale { nodes: 1, pods: 0 },
-        ..SandboxConfig::default()
-    })
-    .await
-    .expect("sandbox");
-    let user = db.user("bench", true).await;
-    let info = clusters::create(
-        &registry,
-        &user,
-        &ClientInfo::default(),
-        NewCluster {
-            settings: ClusterSettings {
-                name: "bench".into(),
-                ..Default::default()
-            },
-            source: ClusterSource::Kubeconfig {
-                kubeconfig: sandbox.kubeconfig_yaml().to_string(),
-                context: None,
-            },
-        },
-    )
-    .await
-    .expect("cluster");
-    let cluster = clusters::parse_id(&info.id).expect("id");
+    let bench = Bench::start(Scenario::Scale { nodes: 1, pods: 0 }).await;
+    let (registry, cluster) = (&bench.registry, bench.cluster);
     let kube = registry.client(cluster).await.expect("client");
     let pods: Api<Pod> = Api::namespaced(kube, "default");
     let pod: Pod = serde_json::from_value(serde_json::json!({
@@ -217,9 +191,7 @@ async fn run() {
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
-    let kubeconfig =
-        std::env::temp_dir().join(format!("bench-logs-kubeconfig-{}", std::process::id()));
-    std::fs::write(&kubeconfig, sandbox.kubeconfig_yaml()).expect("kubeconfig");
+    let kubeconfig = bench.kubeconfig_file("bench-logs");
     let has_kubectl = Command::new("kubectl")
         .arg("version")
         .arg("--client")
@@ -232,7 +204,7 @@ async fn run() {
 
     let (mut ours, mut floor, mut theirs) = (Vec::new(), Vec::new(), Vec::new());
     for _ in 0..ROUNDS {
-        ours.push(capstan(&registry, cluster).await);
+        ours.push(capstan(registry, cluster).await);
         floor.push(kube_rs(&pods).await);
         if has_kubectl {
             let path = kubeconfig.clone();

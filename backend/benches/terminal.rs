@@ -11,18 +11,16 @@ use std::io::{Read, Write};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use backend::ClientInfo;
-use backend::clusters::{self, ClusterRegistry};
-use backend::crypto::SecretKey;
-use backend::db::testing::TestDb;
 use backend::resources::objects::Actor;
 use backend::terminal::{self, Input, Output, PodTerminal};
 use k8s_openapi::api::core::v1::Pod;
 use kube::api::{Api, AttachParams, ListParams};
-use model::clusters::{ClusterSettings, ClusterSource, NewCluster};
-use sandbox::{SandboxConfig, Scenario};
+use sandbox::Scenario;
+use support::Bench;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::sync::mpsc;
+
+mod support;
 
 const SAMPLES: usize = 400;
 /// Ctrl-U every so often keeps the line (and its echo) short.
@@ -70,34 +68,9 @@ fn main() {
 }
 
 async fn run() {
-    let db = TestDb::new().await;
-    let registry = ClusterRegistry::new(db.pool.clone(), SecretKey::generate());
-    let sandbox = sandbox::start(SandboxConfig {
-        scenario: Scenario::Demo,
-        ..SandboxConfig::default()
-    })
-    .await
-    .expect("sandbox");
-    let user = db.user("bench", true).await;
-    let client_info = ClientInfo::default();
-    let info = clusters::create(
-        &registry,
-        &user,
-        &client_info,
-        NewCluster {
-            settings: ClusterSettings {
-                name: "bench".into(),
-                ..Default::default()
-            },
-            source: ClusterSource::Kubeconfig {
-                kubeconfig: sandbox.kubeconfig_yaml().to_string(),
-                context: None,
-            },
-        },
-    )
-    .await
-    .expect("cluster");
-    let cluster = clusters::parse_id(&info.id).expect("id");
+    let bench = Bench::start(Scenario::Demo).await;
+    let (registry, cluster, user, client_info) =
+        (&bench.registry, bench.cluster, &bench.user, &bench.client);
     let kube = registry.client(cluster).await.expect("client");
     let pods: Api<Pod> = Api::namespaced(kube.clone(), "shop");
     let pod = loop {
@@ -120,8 +93,8 @@ async fn run() {
 
     // Capstan's session.
     let actor = Actor {
-        user: &user,
-        client: &client_info,
+        user,
+        client: client_info,
     };
     let target = PodTerminal {
         namespace: "shop".into(),
@@ -129,7 +102,7 @@ async fn run() {
         container: None,
         command: String::new(),
     };
-    let session = terminal::open_pod(&registry, &actor, cluster, &target)
+    let session = terminal::open_pod(registry, &actor, cluster, &target)
         .await
         .expect("session");
     let (in_tx, in_rx) = mpsc::channel(16);
@@ -188,8 +161,7 @@ async fn run() {
     );
 
     // kubectl exec -it in a pty, when kubectl is there.
-    let kubeconfig = std::env::temp_dir().join(format!("bench-kubeconfig-{}", std::process::id()));
-    std::fs::write(&kubeconfig, sandbox.kubeconfig_yaml()).expect("kubeconfig");
+    let kubeconfig = bench.kubeconfig_file("bench-terminal");
     let kubectl = format!(
         "kubectl --kubeconfig {} exec -it -n shop {pod} -- /bin/sh",
         kubeconfig.display()

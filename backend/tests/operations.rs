@@ -637,9 +637,32 @@ async fn drain_evicts_all_but_daemonset_pods_and_stops_at_a_budget() {
         timeout_seconds: 4,
         ..DrainOptions::default()
     };
-    let report = drain::drain(&env.registry, &env.actor(), env.cluster, node, &options)
-        .await
-        .expect("drain report");
+    // While it runs, its progress shows each pod live, and a second drain of the node is refused.
+    let watch = async {
+        let live = eventually(
+            Duration::from_secs(4),
+            "live progress with a blocked pod",
+            || async {
+                drain::progress(env.cluster, node).filter(|p| {
+                    p.running && p.pods.iter().any(|p| p.state == DrainPodState::Blocked)
+                })
+            },
+        )
+        .await;
+        let again = drain::drain(&env.registry, &env.actor(), env.cluster, node, &options).await;
+        (live, again)
+    };
+    let actor = env.actor();
+    let (report, (live, again)) = tokio::join!(
+        drain::drain(&env.registry, &actor, env.cluster, node, &options),
+        watch
+    );
+    let report = report.expect("drain report");
+    assert!(live.report.is_none() && live.pods.iter().any(|p| p.name.starts_with("guarded-")));
+    let refused = model::AppError::from(again.expect_err("a second drain is refused"));
+    assert_eq!(refused.code, "node.drain_running");
+    let after = drain::progress(env.cluster, node).expect("progress kept");
+    assert!(!after.running && after.report.as_ref() == Some(&report));
     assert!(!report.complete, "{report:?}");
     let state_of = |app: &str| -> Vec<DrainPodState> {
         report

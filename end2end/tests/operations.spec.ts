@@ -142,12 +142,22 @@ test('label and taint a node, cordon it and drain it', async ({ page }, info) =>
   expect(jsonpath(['get', 'node', node], '{.spec.unschedulable}')).toBe('true');
   await expect(panel.getByTestId('cordon-toggle')).toHaveAttribute('data-cordoned', 'true');
 
+  // A budget holds the app's pods: the dialog follows the drain live, then says it stopped there.
+  kubectl(['create', 'poddisruptionbudget', app, '-n', 'default', `--selector=app=${app}`, '--min-available=2']);
   await panel.getByTestId('drain-open').click();
   const dialog = page.getByTestId('drain-dialog');
   await dialog.getByTestId('drain-delete-emptydir').check();
+  await dialog.getByTestId('drain-timeout').fill('5');
+  await dialog.getByTestId('drain-submit').click();
+  await expect(dialog.getByTestId('drain-live')).toBeVisible({ timeout: 5_000 });
+  await expect(dialog.locator('[data-testid="drain-pod"][data-state="blocked"]')).toHaveCount(2, { timeout: 5_000 });
+  await expect(dialog.getByTestId('drain-result')).toHaveAttribute('data-complete', 'false', { timeout: 15_000 });
+  await expect(dialog.getByTestId('drain-result')).toContainText('PodDisruptionBudget');
+
+  kubectl(['delete', 'poddisruptionbudget', app, '-n', 'default']);
   await dialog.getByTestId('drain-timeout').fill('30');
   await dialog.getByTestId('drain-submit').click();
-  await expect(dialog.getByTestId('drain-result')).toBeVisible({ timeout: 40_000 });
+  await expect(dialog.getByTestId('drain-result')).toHaveAttribute('data-complete', 'true', { timeout: 40_000 });
   await expect(dialog.getByTestId('drain-result')).toHaveAttribute('data-complete', 'true');
   await expect(dialog.locator('[data-testid="drain-pod"][data-state="evicted"]')).toHaveCount(2);
   const left = kubectl(['get', 'pods', '-A', '--field-selector', `spec.nodeName=${node}`, '-o', 'jsonpath={.items[*].metadata.ownerReferences[0].kind}']);

@@ -186,6 +186,10 @@ impl Default for DrainOptions {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DrainPodState {
+    /// While the drain runs: not evicted yet.
+    Waiting,
+    /// While the drain runs: evicted, still terminating.
+    Terminating,
     /// Left on the node (DaemonSet pods, mirror pods).
     Skipped,
     /// Evicted and gone.
@@ -217,6 +221,17 @@ pub struct DrainReport {
     pub complete: bool,
     pub pods: Vec<DrainPod>,
     pub message: String,
+}
+
+/// Where a drain stands: each pod's state while it runs, then the report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DrainProgress {
+    pub node: String,
+    pub running: bool,
+    pub pods: Vec<DrainPod>,
+    /// The result, once the drain has ended.
+    pub report: Option<DrainReport>,
 }
 
 /// A Job made from a CronJob's template.

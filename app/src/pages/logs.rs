@@ -322,21 +322,17 @@ fn EndedPods(ended: Vec<EndedPod>, kept: Memo<Option<i64>>, page: String) -> imp
             let (pod, c) = ended
                 .iter()
                 .find_map(|p| p.containers.iter().find(|c| c.log_id == id).map(|c| (p, c)))?;
-            let exit = match (c.exit_code, &c.reason) {
-                (Some(code), Some(reason)) => format!("{reason} ({code})"),
-                (Some(code), None) => format!("exit {code}"),
-                (None, Some(reason)) => reason.clone(),
-                (None, None) => String::new(),
-            };
+            let exit = c.exit_text();
             let what = format!("{}/{}", pod.name, c.container);
             let age = compact_age(&pod.ended_at.to_rfc3339(), now_ms());
             let truncated = c.truncated;
+            let exit_class = if c.failed() { "tag tag-bad" } else { "tag" };
             let note = c.note.clone();
             Some(view! {
                 <div class="panel ended-banner" role="status" data-testid="ended-banner">
                     <span>{move || t().kept_log}" "<strong class="mono">{what.clone()}</strong></span>
                     <span class="muted">{move || (t().ended_ago)(&age)}</span>
-                    {(!exit.is_empty()).then(|| view! { <span class="tag" data-testid="ended-exit">{exit.clone()}</span> })}
+                    {(!exit.is_empty()).then(|| view! { <span class=exit_class data-testid="ended-exit">{exit.clone()}</span> })}
                     {truncated.then(|| view! { <span class="muted">{move || t().kept_truncated}</span> })}
                     {note.map(|n| view! { <span class="muted" data-testid="ended-note">{n}</span> })}
                     <A href=page.clone() attr:class="button button-quiet" attr:data-testid="ended-back">{move || t().back_to_live}</A>
@@ -348,6 +344,7 @@ fn EndedPods(ended: Vec<EndedPod>, kept: Memo<Option<i64>>, page: String) -> imp
         .into_iter()
         .map(|pod| {
             let summary = pod.summary();
+            let summary_class = if pod.failed() { "tag tag-bad" } else { "tag" };
             let age = compact_age(&pod.ended_at.to_rfc3339(), now);
             let node = pod.node.clone().unwrap_or_default();
             let links = pod
@@ -370,7 +367,7 @@ fn EndedPods(ended: Vec<EndedPod>, kept: Memo<Option<i64>>, page: String) -> imp
             view! {
                 <li class="ended-pod" data-testid="ended-pod">
                     <span class="mono">{pod.name.clone()}</span>
-                    {(!summary.is_empty()).then(|| view! { <span class="tag">{summary.clone()}</span> })}
+                    {(!summary.is_empty()).then(|| view! { <span class=summary_class>{summary.clone()}</span> })}
                     <span class="muted">{move || (t().ended_ago)(&age)}{(!node.is_empty()).then(|| format!(" · {node}"))}</span>
                     <span class="ended-containers">{links}</span>
                 </li>

@@ -10,8 +10,8 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use model::AppError;
 use model::operations::{
-    DrainOptions, DrainReport, ImageChange, LabelChanges, NodeResult, OperationOutcome,
-    RolloutHistory, TaintChanges, TriggeredJob, WorkloadRef,
+    DrainOptions, DrainProgress, DrainReport, ImageChange, LabelChanges, NodeResult,
+    OperationOutcome, RolloutHistory, TaintChanges, TriggeredJob, WorkloadRef,
 };
 
 #[server(prefix = "/api", endpoint = "ops/scale", input = Json)]
@@ -149,6 +149,16 @@ pub async fn drain_node(
     backend::operations::drain::drain(&state.clusters, &caller.as_actor(), id, &node, &options)
         .await
         .map_err(ssr::failed)
+}
+
+/// Where a drain of `node` stands (while `drain_node` runs, and after).
+#[server(prefix = "/api", endpoint = "ops/drain-progress", input = Json)]
+pub async fn fetch_drain_progress(
+    cluster: String,
+    node: String,
+) -> Result<Option<DrainProgress>, AppError> {
+    let (_, id, _) = ssr::context(&cluster).await?;
+    Ok(backend::operations::drain::progress(id, &node))
 }
 
 #[server(prefix = "/api", endpoint = "ops/node-labels", input = Json)]

@@ -3,14 +3,17 @@
 //! anything is evicted unless allowed), then evict the rest through the eviction API. A
 //! PodDisruptionBudget that refuses an eviction (HTTP 429) is retried until the timeout; the
 //! report says which pods went, which a budget held back, and which were still terminating.
+//! While it runs, each pod's state is on a board that [`progress`] reads (every half second at
+//! most), so the page and scripts can show the drain live.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{LazyLock, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 use k8s_openapi::api::core::v1::Pod;
 use kube::api::{Api, DeleteParams, EvictParams, ListParams};
 use model::objects::ObjectRef;
-use model::operations::{DrainOptions, DrainPod, DrainPodState, DrainReport};
+use model::operations::{DrainOptions, DrainPod, DrainPodState, DrainProgress, DrainReport};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -22,6 +25,52 @@ use crate::resources::objects::Actor;
 
 /// How long to wait between rounds of evictions and checks.
 const ROUND: Duration = Duration::from_millis(500);
+
+/// The drains of this process, running or last ended, by cluster and node. In memory: a drain
+/// is watched on the replica that runs it.
+static BOARD: LazyLock<Mutex<HashMap<(Uuid, String), DrainProgress>>> =
+    LazyLock::new(Mutex::default);
+
+fn board() -> MutexGuard<'static, HashMap<(Uuid, String), DrainProgress>> {
+    BOARD.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Where the drain of `node` stands: running, or the last one's report (since Capstan started).
+pub fn progress(cluster: Uuid, node: &str) -> Option<DrainProgress> {
+    board().get(&(cluster, node.to_string())).cloned()
+}
+
+/// Marks a drain of `node` as running, unless one is.
+fn claim(cluster: Uuid, node: &str) -> bool {
+    let mut board = board();
+    let key = (cluster, node.to_string());
+    if board.get(&key).is_some_and(|p| p.running) {
+        return false;
+    }
+    board.insert(
+        key,
+        DrainProgress {
+            node: node.to_string(),
+            running: true,
+            pods: Vec::new(),
+            report: None,
+        },
+    );
+    true
+}
+
+fn publish(cluster: Uuid, node: &str, pods: Vec<DrainPod>, report: Option<DrainReport>) {
+    let running = report.is_none();
+    board().insert(
+        (cluster, node.to_string()),
+        DrainProgress {
+            node: node.to_string(),
+            running,
+            pods,
+            report,
+        },
+    );
+}
 
 /// Drains `name`. The node stays cordoned whatever happens.
 pub async fn drain(
@@ -49,12 +98,25 @@ pub async fn drain(
         name: name.into(),
     };
     let op = Operation::start(registry, actor, cluster, &object, &[NODES], actions::DRAIN).await?;
+    if !claim(cluster, name) {
+        return Err(ResourceError::Refused(model::AppError::new(
+            model::ErrorKind::Conflict,
+            "node.drain_running",
+            format!("Node {name} is being drained already; its progress is shown as it goes."),
+        )));
+    }
     let outcome = async {
         op.writable()?;
         cordon(&op, true).await?;
-        run(&op, options).await
+        run(&op, cluster, options).await
     }
     .await;
+    match &outcome {
+        Ok(report) => publish(cluster, name, report.pods.clone(), Some(report.clone())),
+        Err(_) => {
+            board().remove(&(cluster, name.to_string()));
+        }
+    }
     op.finish(outcome, |report| {
         let count = |state| report.pods.iter().filter(|p| p.state == state).count();
         json!({
@@ -67,7 +129,11 @@ pub async fn drain(
     .await
 }
 
-async fn run(op: &Operation<'_>, options: &DrainOptions) -> Result<DrainReport, ResourceError> {
+async fn run(
+    op: &Operation<'_>,
+    cluster: Uuid,
+    options: &DrainOptions,
+) -> Result<DrainReport, ResourceError> {
     let node = op.target.name.clone();
     let all: Api<Pod> = Api::all(op.target.client.clone());
     let on_node = ListParams::default().fields(&format!("spec.nodeName={node}"));
@@ -115,26 +181,45 @@ async fn run(op: &Operation<'_>, options: &DrainOptions) -> Result<DrainReport, 
         }),
         ..EvictParams::default()
     };
-    // (namespace, name) → (uid, state, message); Evicted here means "eviction accepted".
+    // (namespace, name) → (uid, state, message): Waiting, Terminating (eviction accepted),
+    // Blocked or Failed (to try again).
     let mut pending: BTreeMap<(String, String), (String, DrainPodState, String)> = to_evict
         .into_iter()
         .map(|(ns, name, uid)| {
             (
                 (ns, name),
-                (uid, DrainPodState::Failed, "not evicted yet".into()),
+                (uid, DrainPodState::Waiting, "not evicted yet".into()),
             )
         })
         .collect();
     let mut gone: Vec<DrainPod> = Vec::new();
+    let snapshot = |pending: &BTreeMap<(String, String), (String, DrainPodState, String)>,
+                    gone: &[DrainPod]| {
+        let mut pods = report.clone();
+        pods.extend(
+            pending
+                .iter()
+                .map(|((namespace, name), (_, state, message))| DrainPod {
+                    namespace: namespace.clone(),
+                    name: name.clone(),
+                    state: *state,
+                    message: message.clone(),
+                }),
+        );
+        pods.extend(gone.iter().cloned());
+        pods.sort_by(|a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
+        pods
+    };
+    publish(cluster, &node, snapshot(&pending, &gone), None);
     let deadline = Instant::now() + Duration::from_secs(options.timeout_seconds);
     loop {
         let mut finished = Vec::new();
         for ((namespace, name), (uid, state, message)) in &mut pending {
             let api: Api<Pod> = Api::namespaced(op.target.client.clone(), namespace);
-            if *state != DrainPodState::Evicted {
+            if *state != DrainPodState::Terminating {
                 match op.call("evict", api.evict(name, &params)).await {
                     Ok(_) => {
-                        *state = DrainPodState::Evicted;
+                        *state = DrainPodState::Terminating;
                         *message = "evicted, terminating".into();
                     }
                     Err(ResourceError::Rejected {
@@ -171,6 +256,7 @@ async fn run(op: &Operation<'_>, options: &DrainOptions) -> Result<DrainReport, 
                 message: "evicted".into(),
             });
         }
+        publish(cluster, &node, snapshot(&pending, &gone), None);
         if pending.is_empty() || Instant::now() >= deadline {
             break;
         }
@@ -180,9 +266,13 @@ async fn run(op: &Operation<'_>, options: &DrainOptions) -> Result<DrainReport, 
     let left = pending.len();
     for ((namespace, name), (_, state, message)) in pending {
         let (state, message) = match state {
-            DrainPodState::Evicted => (
+            DrainPodState::Terminating => (
                 DrainPodState::Failed,
                 "evicted, but still terminating when the drain timed out".to_string(),
+            ),
+            DrainPodState::Waiting => (
+                DrainPodState::Failed,
+                "not evicted before the drain timed out".to_string(),
             ),
             other => (other, message),
         };

@@ -41,25 +41,39 @@ pub struct EndedPod {
     pub containers: Vec<EndedContainer>,
 }
 
+impl EndedContainer {
+    /// Whether it exited with an error.
+    pub fn failed(&self) -> bool {
+        self.exit_code.is_some_and(|code| code != 0)
+    }
+
+    /// How it ended, in short: `OOMKilled (137)`, `exit 1`, `Deleted`; empty when unknown.
+    pub fn exit_text(&self) -> String {
+        match (&self.reason, self.exit_code) {
+            (Some(reason), Some(code)) => format!("{reason} ({code})"),
+            (Some(reason), None) => reason.clone(),
+            (None, Some(code)) => format!("exit {code}"),
+            (None, None) => String::new(),
+        }
+    }
+}
+
 impl EndedPod {
+    /// Whether a container of it exited with an error.
+    pub fn failed(&self) -> bool {
+        self.containers.iter().any(EndedContainer::failed)
+    }
+
     /// A short reason for the list: the first failing container's reason and exit code, else the
     /// first container's.
     pub fn summary(&self) -> String {
         let pick = self
             .containers
             .iter()
-            .find(|c| c.exit_code.is_some_and(|code| code != 0))
+            .find(|c| c.failed())
             .or_else(|| self.containers.iter().find(|c| !c.init))
             .or(self.containers.first());
-        match pick {
-            Some(c) => match (&c.reason, c.exit_code) {
-                (Some(reason), Some(code)) => format!("{reason} ({code})"),
-                (Some(reason), None) => reason.clone(),
-                (None, Some(code)) => format!("exit {code}"),
-                (None, None) => String::new(),
-            },
-            None => String::new(),
-        }
+        pick.map(EndedContainer::exit_text).unwrap_or_default()
     }
 }
 
@@ -116,8 +130,10 @@ mod tests {
             ],
         };
         assert_eq!(pod.summary(), "OOMKilled (137)");
+        assert!(pod.failed());
         pod.containers.pop();
         assert_eq!(pod.summary(), "Completed (0)");
+        assert!(!pod.failed());
         pod.containers.clear();
         assert_eq!(pod.summary(), "");
     }

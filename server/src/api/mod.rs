@@ -134,7 +134,7 @@ where
         .routes(routes!(operations::events))
         .routes(routes!(operations::cordon))
         .routes(routes!(operations::uncordon))
-        .routes(routes!(operations::drain_node))
+        .routes(routes!(operations::drain_node, operations::drain_progress))
         .routes(routes!(operations::labels))
         .routes(routes!(operations::taints))
         .routes(routes!(operations::bulk))

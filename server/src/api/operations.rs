@@ -16,8 +16,8 @@ use backend::resources::objects::Actor;
 use model::detail::EventList;
 use model::objects::ObjectRef;
 use model::operations::{
-    DrainOptions, DrainReport, ImageChange, LabelChanges, NodeResult, OperationOutcome,
-    RolloutHistory, TaintChanges, TriggeredJob, WorkloadRef,
+    DrainOptions, DrainProgress, DrainReport, ImageChange, LabelChanges, NodeResult,
+    OperationOutcome, RolloutHistory, TaintChanges, TriggeredJob, WorkloadRef,
 };
 use serde::{Deserialize, Serialize};
 
@@ -286,6 +286,26 @@ pub async fn drain_node(
     Ok(Json(
         drain::drain(&app.clusters, &actor(&caller), cluster, &name, &options).await?,
     ))
+}
+
+/// Where the drain of a node stands: each pod's state while it runs, then its report (the last
+/// drain since Capstan started). Poll it while the drain's own request is under way.
+#[utoipa::path(get, path = "/api/v1/k8s/cluster/{id}/nodes/{name}/drain", tag = "operations",
+    params(("id" = String, Path, description = "Cluster id (UUID)"), ("name" = String, Path, description = "Node")),
+    responses((status = 200, body = DrainProgress), (status = 404, body = ErrorBody)))]
+pub async fn drain_progress(
+    _caller: Caller,
+    Path((id, name)): Path<(String, String)>,
+) -> ApiResult<Json<DrainProgress>> {
+    let cluster = parse_id(&id)?;
+    drain::progress(cluster, &name).map(Json).ok_or_else(|| {
+        model::AppError::new(
+            model::ErrorKind::NotFound,
+            "node.no_drain",
+            format!("No drain of node {name} has run since Capstan started."),
+        )
+        .into()
+    })
 }
 
 /// Sets and removes labels of a node.

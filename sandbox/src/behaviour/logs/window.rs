@@ -63,9 +63,8 @@ impl RunLog {
     /// The last instant the run wrote at. A container's `finishedAt` keeps whole seconds, so a
     /// run that ended within the second it started still wrote the lines of that second.
     fn end(&self, now: DateTime<Utc>) -> DateTime<Utc> {
-        self.finished.map_or(now, |f| {
-            (f + TimeDelta::milliseconds(999)).min(now)
-        })
+        self.finished
+            .map_or(now, |f| (f + TimeDelta::milliseconds(999)).min(now))
     }
 
     /// Time of steady line `index`: on a regular grid with jitter inside each slot, so it stays ordered.

@@ -1,9 +1,10 @@
 //! "Drain…": a dialog with kubectl drain's options, then each pod's fate: evicted, left in place
-//! (DaemonSet pods), held by a PodDisruptionBudget, or needing an option.
+//! (DaemonSet pods), held by a PodDisruptionBudget, or needing an option. While the drain runs
+//! the table follows it, polling the drain's progress every half second.
 
 use leptos::html::Dialog;
 use leptos::prelude::*;
-use model::operations::{DrainOptions, DrainPodState, DrainReport};
+use model::operations::{DrainOptions, DrainPod, DrainPodState, DrainProgress, DrainReport};
 
 use super::super::delete_dialog::parse_grace_period;
 use super::super::object_feedback::object_error;
@@ -12,6 +13,8 @@ use crate::resources::operations_api::drain_node;
 
 fn state_text(t: &'static Messages, state: DrainPodState) -> &'static str {
     match state {
+        DrainPodState::Waiting => t.ops.state_waiting,
+        DrainPodState::Terminating => t.ops.state_terminating,
         DrainPodState::Skipped => t.ops.state_skipped,
         DrainPodState::Evicted => t.ops.state_evicted,
         DrainPodState::Blocked => t.ops.state_blocked,
@@ -22,11 +25,39 @@ fn state_text(t: &'static Messages, state: DrainPodState) -> &'static str {
 
 fn state_id(state: DrainPodState) -> &'static str {
     match state {
+        DrainPodState::Waiting => "waiting",
+        DrainPodState::Terminating => "terminating",
         DrainPodState::Skipped => "skipped",
         DrainPodState::Evicted => "evicted",
         DrainPodState::Blocked => "blocked",
         DrainPodState::Failed => "failed",
         DrainPodState::Refused => "refused",
+    }
+}
+
+/// Each pod and its state, as a table.
+fn pod_table(pods: Vec<DrainPod>) -> impl IntoView {
+    let i18n = use_i18n();
+    let t = move || &i18n.t().ops;
+    let rows = pods
+        .into_iter()
+        .map(|p| {
+            let state = p.state;
+            view! {
+                <tr data-testid="drain-pod" data-state=state_id(state) data-name=p.name.clone()>
+                    <td class="mono wrap-anywhere">{format!("{}/{}", p.namespace, p.name)}</td>
+                    <td><strong>{move || state_text(i18n.t(), state)}</strong><br/><span class="muted">{p.message.clone()}</span></td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="table-scroll">
+            <table class="data-table">
+                <thead><tr><th scope="col">{move || t().col_pod}</th><th scope="col">{move || t().col_result}</th></tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
     }
 }
 
@@ -52,6 +83,37 @@ pub fn DrainButton(cluster: String, node: String, on_done: Callback<()>) -> impl
             on_done.run(());
         }
     });
+    // The drain's progress while its request is under way.
+    let live = RwSignal::new(None::<DrainProgress>);
+    #[cfg(feature = "hydrate")]
+    {
+        let (cluster, node) = (cluster.clone(), node.clone());
+        Effect::new(move |running: Option<Option<IntervalHandle>>| {
+            if let Some(Some(handle)) = running {
+                handle.clear();
+            }
+            if !drain.pending().get() {
+                return None;
+            }
+            live.set(None);
+            let (cluster, node) = (cluster.clone(), node.clone());
+            set_interval_with_handle(
+                move || {
+                    let (cluster, node) = (cluster.clone(), node.clone());
+                    leptos::task::spawn_local(async move {
+                        if let Ok(Some(progress)) =
+                            crate::resources::operations_api::fetch_drain_progress(cluster, node)
+                                .await
+                        {
+                            live.set(Some(progress));
+                        }
+                    });
+                },
+                std::time::Duration::from_millis(500),
+            )
+            .ok()
+        });
+    }
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Ok(grace_period_seconds) = parse_grace_period(&grace.get_untracked()) else {
@@ -69,6 +131,8 @@ pub fn DrainButton(cluster: String, node: String, on_done: Callback<()>) -> impl
             return;
         };
         input_error.set(None);
+        // The last result gives way to the new drain's live progress.
+        drain.value().set(None);
         drain.dispatch(DrainOptions {
             ignore_daemonsets: ignore_daemonsets.get_untracked(),
             delete_emptydir_data: delete_emptydir.get_untracked(),
@@ -89,32 +153,30 @@ pub fn DrainButton(cluster: String, node: String, on_done: Callback<()>) -> impl
         }
     };
     let report = move || {
-        drain.value().get().map(|result| match result {
-            Err(e) => view! { <div class="form-alert" role="alert" data-testid="drain-error">{object_error(i18n.t(), &e)}</div> }.into_any(),
-            Ok(DrainReport { complete, pods, message, .. }) => {
-                let rows = pods
-                    .into_iter()
-                    .map(|p| {
-                        let state = p.state;
-                        view! {
-                            <tr data-testid="drain-pod" data-state=state_id(state) data-name=p.name.clone()>
-                                <td class="mono wrap-anywhere">{format!("{}/{}", p.namespace, p.name)}</td>
-                                <td><strong>{move || state_text(i18n.t(), state)}</strong><br/><span class="muted">{p.message.clone()}</span></td>
-                            </tr>
-                        }
-                    })
-                    .collect_view();
+        let Some(result) = drain.value().get() else {
+            // Still running: the pods as they stand.
+            let progress = live.get().filter(|_| drain.pending().get())?;
+            let total = progress.pods.len();
+            let gone = progress
+                .pods
+                .iter()
+                .filter(|p| p.state == DrainPodState::Evicted)
+                .count();
+            return Some(
                 view! {
-                    <p class=if complete { "form-success" } else { "form-alert" } data-testid="drain-result" data-complete=complete.to_string()>{message}</p>
-                    <div class="table-scroll">
-                        <table class="data-table">
-                            <thead><tr><th scope="col">{move || t().col_pod}</th><th scope="col">{move || t().col_result}</th></tr></thead>
-                            <tbody>{rows}</tbody>
-                        </table>
-                    </div>
+                    <p class="muted" data-testid="drain-live">{move || (t().drain_live)(gone, total)}</p>
+                    {pod_table(progress.pods)}
                 }
-                .into_any()
+                .into_any(),
+            );
+        };
+        Some(match result {
+            Err(e) => view! { <div class="form-alert" role="alert" data-testid="drain-error">{object_error(i18n.t(), &e)}</div> }.into_any(),
+            Ok(DrainReport { complete, pods, message, .. }) => view! {
+                <p class=if complete { "form-success" } else { "form-alert" } data-testid="drain-result" data-complete=complete.to_string()>{message}</p>
+                {pod_table(pods)}
             }
+            .into_any(),
         })
     };
     let check = |signal: RwSignal<bool>,
