@@ -232,13 +232,17 @@ async fn a_workload_merges_the_logs_of_its_pods() {
         tx,
     ));
     let mut pods = HashSet::new();
+    let mut stamps: Vec<String> = Vec::new();
     let mut ended = 0;
     loop {
         match tokio::time::timeout(Duration::from_secs(20), rx.recv())
             .await
             .expect("events in time")
         {
-            Some(LogEvent::Lines { lines }) => pods.extend(lines.into_iter().map(|l| l.pod)),
+            Some(LogEvent::Lines { lines }) => {
+                stamps.extend(lines.iter().filter_map(|l| l.at.clone()));
+                pods.extend(lines.into_iter().map(|l| l.pod));
+            }
             Some(LogEvent::Source {
                 state: SourceState::Ended { .. },
                 ..
@@ -249,6 +253,9 @@ async fn a_workload_merges_the_logs_of_its_pods() {
         }
     }
     assert_eq!((pods.len(), ended), (3, 3));
+    // The pods' lines come interleaved by time, not one pod after another.
+    assert_eq!(stamps.len(), 15);
+    assert!(stamps.is_sorted(), "{stamps:?}");
     let merged = text(&env, &frontend, LogOptions::default())
         .await
         .expect("merged text");

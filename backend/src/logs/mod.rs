@@ -35,6 +35,11 @@ const MAX_BATCH: usize = 500;
 const BATCH_WINDOW: Duration = Duration::from_millis(25);
 /// How often a followed workload is looked at for new pods.
 const RESCAN: Duration = Duration::from_secs(3);
+/// A merged view holds its first lines this long, so that every pod's tail is in before they go
+/// out interleaved by time (pods answer one after another).
+const WARM_UP: Duration = Duration::from_millis(400);
+/// ...unless this many lines are waiting already.
+const WARM_UP_LINES: usize = 50_000;
 
 /// Checks `options` before the cluster is asked.
 fn check(options: &LogOptions) -> Result<(), ResourceError> {
@@ -125,17 +130,45 @@ async fn session(
     let mut batch: Vec<LogLine> = Vec::new();
     let flush_at = tokio::time::sleep(BATCH_WINDOW);
     tokio::pin!(flush_at);
+    // One source needs no warm-up: its lines are in order already.
+    let mut warm_until = (!single).then(|| tokio::time::Instant::now() + WARM_UP);
+    if let Some(until) = warm_until {
+        flush_at.as_mut().reset(until);
+    }
+    let mut states: Vec<(LogSource, SourceState)> = Vec::new();
     while live > 0 || rescan {
+        if warm_until.is_some_and(|until| {
+            tokio::time::Instant::now() >= until || batch.len() >= WARM_UP_LINES
+        }) {
+            warm_until = None;
+            if !flush(out, &mut batch).await {
+                return Ok(());
+            }
+            for (source, state) in states.drain(..) {
+                if out.send(LogEvent::Source { source, state }).await.is_err() {
+                    return Ok(());
+                }
+            }
+        }
         tokio::select! {
             item = items_rx.recv() => match item {
                 Some(Item::Line(line)) => {
-                    if batch.is_empty() {
+                    if let Some(until) = warm_until {
+                        flush_at.as_mut().reset(until);
+                    } else if batch.is_empty() {
                         flush_at.as_mut().reset(tokio::time::Instant::now() + BATCH_WINDOW);
                     }
                     batch.push(line);
-                    if batch.len() >= MAX_BATCH && !flush(out, &mut batch).await {
+                    if warm_until.is_none() && batch.len() >= MAX_BATCH && !flush(out, &mut batch).await {
                         return Ok(());
                     }
+                }
+                Some(Item::State(source, state)) if warm_until.is_some() => {
+                    // Said after the first lines, which may come from the readers that end here.
+                    if matches!(state, SourceState::Ended { .. }) {
+                        live = live.saturating_sub(1);
+                    }
+                    states.push((source, state));
                 }
                 Some(Item::State(source, state)) => {
                     if !flush(out, &mut batch).await {
@@ -150,8 +183,8 @@ async fn session(
                 }
                 None => break,
             },
-            _ = &mut flush_at, if !batch.is_empty() => {
-                if !flush(out, &mut batch).await {
+            _ = &mut flush_at, if !batch.is_empty() || warm_until.is_some() => {
+                if warm_until.is_none() && !flush(out, &mut batch).await {
                     return Ok(());
                 }
             }
@@ -166,19 +199,33 @@ async fn session(
             _ = out.closed() => return Ok(()),
         }
     }
-    if flush(out, &mut batch).await {
-        let _ = out.send(LogEvent::Done).await;
+    if !flush(out, &mut batch).await {
+        return Ok(());
     }
+    for (source, state) in states {
+        if out.send(LogEvent::Source { source, state }).await.is_err() {
+            return Ok(());
+        }
+    }
+    let _ = out.send(LogEvent::Done).await;
     Ok(())
 }
 
-/// Sends the batch (if any); false once nobody listens.
+/// Sends the batch (if any) in time order, at most [`MAX_BATCH`] lines a message; false once
+/// nobody listens.
 async fn flush(out: &mpsc::Sender<LogEvent>, batch: &mut Vec<LogLine>) -> bool {
-    if batch.is_empty() {
-        return true;
+    // Stamps are RFC 3339 with nanoseconds in UTC, all one width: text order is time order. The
+    // sort is stable, so a container's own lines (and untimed ones) keep their order.
+    batch.sort_by(|a, b| a.at.cmp(&b.at));
+    let mut lines = std::mem::take(batch);
+    while !lines.is_empty() {
+        let rest = lines.split_off(lines.len().min(MAX_BATCH));
+        if out.send(LogEvent::Lines { lines }).await.is_err() {
+            return false;
+        }
+        lines = rest;
     }
-    let lines = std::mem::take(batch);
-    out.send(LogEvent::Lines { lines }).await.is_ok()
+    true
 }
 
 /// A log as text, for downloads and scripts: the whole log (or what `options` select) of one
