@@ -22,9 +22,10 @@ use k8s_openapi::api::core::v1::Pod;
 use kube::api::{Api, LogParams, PostParams};
 use model::logs::{LogEvent, LogOptions};
 use sandbox::Scenario;
-use support::Bench;
+use support::Env;
 use tokio::sync::mpsc;
 
+#[path = "../tests/support/mod.rs"]
 mod support;
 
 const WINDOW: Duration = Duration::from_secs(4);
@@ -157,16 +158,9 @@ fn kubectl(kubeconfig: &std::path::Path) -> Option<Round> {
     reader.join().ok()
 }
 
-fn main() {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
-    runtime.block_on(run());
-}
-
-async fn run() {
-    let bench = Bench::start(Scenario::Scale { nodes: 1, pods: 0 }).await;
+#[tokio::main]
+async fn main() {
+    let bench = Env::new(Scenario::Scale { nodes: 1, pods: 0 }).await;
     let (registry, cluster) = (&bench.registry, bench.cluster);
     let kube = registry.client(cluster).await.expect("client");
     let pods: Api<Pod> = Api::namespaced(kube, "default");

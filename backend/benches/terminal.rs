@@ -16,10 +16,11 @@ use backend::terminal::{self, Input, Output, PodTerminal};
 use k8s_openapi::api::core::v1::Pod;
 use kube::api::{Api, AttachParams, ListParams};
 use sandbox::Scenario;
-use support::Bench;
+use support::Env;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::sync::mpsc;
 
+#[path = "../tests/support/mod.rs"]
 mod support;
 
 const SAMPLES: usize = 400;
@@ -68,7 +69,7 @@ fn main() {
 }
 
 async fn run() {
-    let bench = Bench::start(Scenario::Demo).await;
+    let bench = Env::new(Scenario::Demo).await;
     let (registry, cluster, user, client_info) =
         (&bench.registry, bench.cluster, &bench.user, &bench.client);
     let kube = registry.client(cluster).await.expect("client");

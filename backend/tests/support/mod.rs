@@ -1,5 +1,6 @@
-//! What the newer integration tests share: a sandbox cluster registered in a fresh database, an
-//! operator to act as, and polling. (Older test files still carry their own copy.)
+//! What the newer integration tests (and the benches) share: a sandbox cluster registered in a
+//! fresh database, an operator to act as, and polling. (Older test files still carry their own
+//! copy.)
 
 #![allow(dead_code, reason = "each test file uses a different part")]
 
@@ -75,6 +76,13 @@ impl Env {
             user: &self.user,
             client: &self.client,
         }
+    }
+
+    /// The sandbox's kubeconfig written to a temporary file, for kubectl.
+    pub fn kubeconfig_file(&self, name: &str) -> std::path::PathBuf {
+        let path = std::env::temp_dir().join(format!("{name}-kubeconfig-{}", std::process::id()));
+        std::fs::write(&path, self.sandbox.kubeconfig_yaml()).expect("kubeconfig");
+        path
     }
 
     pub async fn audit(&self) -> Vec<AuditEventRow> {
