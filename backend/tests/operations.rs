@@ -15,7 +15,7 @@ use backend::db::testing::TestDb;
 use backend::operations::nodes::BulkChange;
 use backend::operations::{cronjobs, drain, nodes, rollout, workloads};
 use backend::resources::objects::Actor;
-use k8s_openapi::api::apps::v1::Deployment;
+use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, StatefulSet};
 use k8s_openapi::api::batch::v1::{CronJob, Job};
 use k8s_openapi::api::core::v1::{Node, Pod};
 use k8s_openapi::api::policy::v1::PodDisruptionBudget;
@@ -182,6 +182,123 @@ where
 
 fn error(e: backend::resources::ResourceError) -> AppError {
     AppError::from(e)
+}
+
+fn workload(kind: &str, name: &str) -> WorkloadRef {
+    WorkloadRef {
+        kind: kind.into(),
+        namespace: "default".into(),
+        name: name.into(),
+    }
+}
+
+/// A StatefulSet and a DaemonSet keep their templates as ControllerRevisions: two image changes
+/// make three revisions, a rollback brings the first template back as the newest revision.
+#[tokio::test(flavor = "multi_thread")]
+async fn statefulsets_and_daemonsets_list_revisions_and_roll_back() {
+    let env = Env::new(Scenario::Scale { nodes: 1, pods: 0 }).await;
+    let template = |app: &str| {
+        json!({"metadata": {"labels": {"app": app}},
+            "spec": {"containers": [{"name": "web", "image": "nginx:1.25"}]}})
+    };
+    let sts: StatefulSet = serde_json::from_value(json!({
+        "metadata": {"name": "db", "namespace": "default"},
+        "spec": {"replicas": 1, "serviceName": "db", "selector": {"matchLabels": {"app": "db"}}, "template": template("db")},
+    }))
+    .expect("statefulset");
+    Api::<StatefulSet>::namespaced(env.kube.clone(), "default")
+        .create(&PostParams::default(), &sts)
+        .await
+        .expect("create statefulset");
+    let ds: DaemonSet = serde_json::from_value(json!({
+        "metadata": {"name": "agent", "namespace": "default"},
+        "spec": {"selector": {"matchLabels": {"app": "agent"}}, "template": template("agent")},
+    }))
+    .expect("daemonset");
+    Api::<DaemonSet>::namespaced(env.kube.clone(), "default")
+        .create(&PostParams::default(), &ds)
+        .await
+        .expect("create daemonset");
+
+    for target in [
+        workload("statefulsets.apps", "db"),
+        workload("daemonsets.apps", "agent"),
+    ] {
+        let revisions = |n: usize| {
+            let target = target.clone();
+            let env = &env;
+            async move {
+                eventually(Duration::from_secs(20), "revisions", || async {
+                    let h = rollout::history(&env.registry, env.cluster, &target)
+                        .await
+                        .expect("history");
+                    (h.revisions.len() == n && h.revisions[0].current).then_some(h)
+                })
+                .await
+            }
+        };
+        revisions(1).await;
+        for image in ["nginx:1.26", "nginx:1.27"] {
+            workloads::set_image(
+                &env.registry,
+                &env.actor(),
+                env.cluster,
+                &target,
+                &ImageChange {
+                    container: "web".into(),
+                    image: image.into(),
+                },
+            )
+            .await
+            .expect("set image");
+        }
+        let history = revisions(3).await;
+        let numbers: Vec<i64> = history.revisions.iter().map(|r| r.revision).collect();
+        assert_eq!(numbers, [3, 2, 1], "{target:?}");
+        assert_eq!(history.revisions[0].images, ["web=nginx:1.27"]);
+        assert_eq!(history.revisions[2].images, ["web=nginx:1.25"]);
+        assert!(history.revisions[2].template.contains("image: nginx:1.25"));
+
+        rollout::rollback(&env.registry, &env.actor(), env.cluster, &target, 1)
+            .await
+            .expect("rollback");
+        let history = eventually(Duration::from_secs(20), "revision 4 on top", || async {
+            let h = rollout::history(&env.registry, env.cluster, &target)
+                .await
+                .expect("history");
+            (h.revisions.first().map(|r| (r.revision, r.current)) == Some((4, true))).then_some(h)
+        })
+        .await;
+        assert_eq!(
+            history.revisions[0].images,
+            ["web=nginx:1.25"],
+            "{target:?}"
+        );
+        assert_eq!(
+            history.revisions.len(),
+            3,
+            "the first template moved, not copied"
+        );
+        let again = rollout::rollback(&env.registry, &env.actor(), env.cluster, &target, 4)
+            .await
+            .map_err(error)
+            .expect_err("already there");
+        assert_eq!(again.code, "workload.rollback_noop");
+    }
+    let rolled: Vec<String> = env
+        .audit()
+        .await
+        .into_iter()
+        .filter(|r| r.action == "workload.rollback")
+        .map(|r| r.result)
+        .collect::<Vec<_>>();
+    // Each rollback and each refusal is audited.
+    assert_eq!(
+        rolled.iter().filter(|r| *r == "success").count(),
+        2,
+        "{rolled:?}"
+    );
+    assert_eq!(rolled.len(), 4, "{rolled:?}");
 }
 
 #[tokio::test(flavor = "multi_thread")]

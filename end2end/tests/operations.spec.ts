@@ -84,6 +84,43 @@ test('scale, set an image, read the revisions and roll back from a deployment pa
   kubectl(['delete', 'deployment', name, '-n', 'default', '--wait=false']);
 });
 
+test('a statefulset lists its revisions and rolls back from its page', async ({ page }, info) => {
+  const name = unique('sts', info);
+  kubectl(['apply', '-f', '-'], `apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: ${name}, namespace: default}
+spec:
+  serviceName: ${name}
+  replicas: 1
+  selector: {matchLabels: {app: ${name}}}
+  template:
+    metadata: {labels: {app: ${name}}}
+    spec: {containers: [{name: web, image: 'nginx:1.25'}]}
+`);
+  kubectl(['rollout', 'status', `statefulset/${name}`, '-n', 'default', '--timeout=60s']);
+  kubectl(['set', 'image', `statefulset/${name}`, 'web=nginx:1.27', '-n', 'default']);
+  kubectl(['rollout', 'status', `statefulset/${name}`, '-n', 'default', '--timeout=60s']);
+  await signIn(page);
+  const id = await sandboxId(page);
+  await page.goto(`/clusters/${id}/resources/statefulsets.apps/default/${name}`);
+  await hydrated(page);
+  const history = page.getByTestId('history');
+  await expect(history.getByTestId('history-row')).toHaveCount(2, { timeout: 15_000 });
+  await expect(history.locator('[data-testid="history-row"][data-current="true"]')).toHaveAttribute('data-revision', '2');
+  await history.locator('[data-testid="history-row"][data-revision="1"]').getByTestId('rollback-open').click();
+  const review = page.getByTestId('rollback-review');
+  await expect(review.getByTestId('rollback-diff').locator('textarea[data-side="modified"]')).toHaveValue(/nginx:1\.25/);
+  await review.getByTestId('rollback-confirm').click();
+  await expect(page.getByTestId('ops-result')).toContainText('rolled back');
+  await expect
+    .poll(() => jsonpath(['get', 'statefulset', name, '-n', 'default'], '{.spec.template.spec.containers[0].image}'))
+    .toBe('nginx:1.25');
+  await expect(history.locator('[data-testid="history-row"][data-current="true"]')).toHaveAttribute('data-revision', '3', {
+    timeout: 15_000,
+  });
+  kubectl(['delete', 'statefulset', name, '-n', 'default', '--wait=false']);
+});
+
 function pinnedToControlPlane(name: string): string {
   return `apiVersion: apps/v1
 kind: Deployment

@@ -28,7 +28,8 @@ pub struct OperationOutcome {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Revision {
     pub revision: i64,
-    /// The ReplicaSet holding it.
+    /// The ReplicaSet (of a Deployment) or ControllerRevision (of a StatefulSet or DaemonSet)
+    /// holding it.
     pub replica_set: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<DateTime<Utc>>,
@@ -37,15 +38,15 @@ pub struct Revision {
     /// The `kubernetes.io/change-cause` annotation, if set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change_cause: Option<String>,
-    /// Pods the ReplicaSet runs now.
+    /// Pods running this revision now.
     pub replicas: i32,
-    /// The revision the Deployment runs now.
+    /// The revision the workload runs now.
     pub current: bool,
     /// The pod template as YAML (its `pod-template-hash` label left out), for diffs.
     pub template: String,
 }
 
-/// A Deployment's revisions, newest first.
+/// A workload's revisions, newest first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RolloutHistory {

@@ -514,3 +514,79 @@ async fn statefulset_claims_are_bound_per_pod_and_outlive_it() {
     })
     .await;
 }
+
+/// StatefulSets and DaemonSets keep ControllerRevisions that kubectl reads and rolls back to.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn statefulset_and_daemonset_rollout_history_and_undo() {
+    with_demo_cluster(|k| {
+        k.kubectl_stdin(
+            &["apply", "-f", "-"],
+            r#"apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: cache}
+spec:
+  serviceName: cache
+  replicas: 1
+  selector: {matchLabels: {app: cache}}
+  template:
+    metadata: {labels: {app: cache}}
+    spec: {containers: [{name: redis, image: "redis:7.2"}]}
+---
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: probe}
+spec:
+  selector: {matchLabels: {app: probe}}
+  template:
+    metadata: {labels: {app: probe}}
+    spec:
+      tolerations: [{operator: Exists}]
+      containers: [{name: agent, image: "busybox:1.36", command: [sleep, infinity]}]
+"#,
+        );
+        for (workload, container, images) in [
+            ("statefulset/cache", "redis", ["redis:7.2", "redis:7.4"]),
+            ("daemonset/probe", "agent", ["busybox:1.36", "busybox:1.37"]),
+        ] {
+            k.kubectl(&["rollout", "status", workload, "--timeout=60s"]);
+            k.kubectl(&[
+                "set",
+                "image",
+                workload,
+                &format!("{container}={}", images[1]),
+            ]);
+            k.kubectl(&["rollout", "status", workload, "--timeout=60s"]);
+            let revisions = || {
+                k.kubectl(&["rollout", "history", workload])
+                    .lines()
+                    .skip_while(|l| !l.starts_with("REVISION"))
+                    .skip(1)
+                    .filter_map(|l| l.split_whitespace().next().map(str::to_owned))
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(revisions(), ["1", "2"], "{workload}");
+            let first = k.kubectl(&["rollout", "history", workload, "--revision=1"]);
+            assert!(first.contains(images[0]), "{workload}: {first}");
+            let undone = k.kubectl(&["rollout", "undo", workload, "--to-revision=1"]);
+            assert!(undone.contains("rolled back"), "{workload}: {undone}");
+            let image = k.kubectl(&[
+                "get",
+                workload,
+                "-o",
+                "jsonpath={.spec.template.spec.containers[0].image}",
+            ]);
+            assert_eq!(image, images[0], "{workload}");
+            k.kubectl_until(
+                &["rollout", "history", workload],
+                Duration::from_secs(10),
+                |out| out.lines().any(|l| l.starts_with("3 ")),
+            );
+            assert_eq!(
+                revisions(),
+                ["2", "3"],
+                "{workload}: the first revision moved to the top"
+            );
+        }
+    })
+    .await;
+}

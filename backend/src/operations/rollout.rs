@@ -1,15 +1,21 @@
-//! A Deployment's rollout history, read from the ReplicaSets it owns (each holds one revision's
-//! pod template in the `deployment.kubernetes.io/revision` annotation), and rollback to one of
-//! them: the Deployment's template is replaced by the revision's, as `kubectl rollout undo
-//! --to-revision` does, and the controller rolls it out as a new revision.
+//! A workload's rollout history and rollback. A Deployment's revisions are the ReplicaSets it
+//! owns (each holds one revision's pod template, numbered by the `deployment.kubernetes.io/revision`
+//! annotation); a StatefulSet's or DaemonSet's are the ControllerRevisions it owns (the template
+//! in `data`, numbered by `revision`). Rollback replaces the workload's template by the
+//! revision's, as `kubectl rollout undo --to-revision` does, and the controller rolls it out as
+//! a new revision.
 
-use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
+use k8s_openapi::api::apps::v1::{
+    ControllerRevision, DaemonSet, Deployment, ReplicaSet, StatefulSet,
+};
+use k8s_openapi::api::core::v1::{Pod, PodTemplateSpec};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use kube::api::{Api, ListParams, Patch};
 use model::operations::{OperationOutcome, Revision, RolloutHistory, WorkloadRef};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use super::workloads::{DEPLOYMENTS, object, params, paused};
+use super::workloads::{DAEMONSETS, DEPLOYMENTS, STATEFULSETS, object, params, paused};
 use super::{Operation, actions, invalid};
 use crate::clusters::ClusterRegistry;
 use crate::resources::ResourceError;
@@ -20,18 +26,41 @@ pub const REVISION: &str = "deployment.kubernetes.io/revision";
 pub const CHANGE_CAUSE: &str = "kubernetes.io/change-cause";
 /// The label the controller adds to tell its ReplicaSets' pods apart; not part of a revision.
 const POD_TEMPLATE_HASH: &str = "pod-template-hash";
+/// The label StatefulSet and DaemonSet pods carry with their revision.
+const REVISION_HASH: &str = "controller-revision-hash";
+/// The kinds with a rollout history.
+pub const KINDS: [&str; 3] = [DEPLOYMENTS, STATEFULSETS, DAEMONSETS];
 
-/// The Deployment's revisions, newest first.
+/// One revision as read, before it is shown.
+struct Stored {
+    revision: i64,
+    /// The ReplicaSet or ControllerRevision holding it.
+    holder: String,
+    meta: ObjectMeta,
+    template: Value,
+    replicas: i32,
+}
+
+/// A workload with its revisions.
+struct Found {
+    /// The template it runs now.
+    live: Value,
+    paused: bool,
+    /// The revision it runs now, when known.
+    current: Option<i64>,
+    revisions: Vec<Stored>,
+}
+
+/// The workload's revisions, newest first.
 pub async fn history(
     registry: &ClusterRegistry,
     cluster: Uuid,
     workload: &WorkloadRef,
 ) -> Result<RolloutHistory, ResourceError> {
-    let (deployment, sets) = read(registry, cluster, workload).await?;
-    Ok(history_of(&deployment, &sets))
+    Ok(history_of(&read(registry, cluster, workload).await?))
 }
 
-/// Rolls the Deployment back to `revision` (0: the one before the current).
+/// Rolls the workload back to `revision` (0: the one before the current).
 pub async fn rollback(
     registry: &ClusterRegistry,
     actor: &Actor<'_>,
@@ -44,7 +73,7 @@ pub async fn rollback(
         actor,
         cluster,
         &object(workload),
-        &[DEPLOYMENTS],
+        &KINDS,
         actions::ROLLBACK,
     )
     .await?;
@@ -53,11 +82,11 @@ pub async fn rollback(
         if revision < 0 {
             return Err(invalid("revision", "A revision is a positive number (or 0 for the previous one)."));
         }
-        let (deployment, sets) = read(registry, cluster, workload).await?;
-        if deployment.spec.as_ref().and_then(|s| s.paused) == Some(true) {
+        let found = read(registry, cluster, workload).await?;
+        if found.paused {
             return Err(paused(&op, "roll back"));
         }
-        let history = history_of(&deployment, &sets);
+        let history = history_of(&found);
         let current = history.revisions.iter().find(|r| r.current).map(|r| r.revision);
         let wanted = if revision == 0 {
             history
@@ -69,17 +98,15 @@ pub async fn rollback(
         } else {
             revision
         };
-        let Some(set) = sets.iter().find(|rs| revision_of(rs) == Some(wanted)) else {
+        let Some(chosen) = found.revisions.iter().find(|r| r.revision == wanted) else {
             let known: Vec<String> = history.revisions.iter().map(|r| r.revision.to_string()).collect();
             return Err(invalid(
                 "revision",
                 format!("{} has no revision {wanted} (it has {}).", op.describe(), known.join(", ")),
             ));
         };
-        let template = template_of(set);
-        let live = serde_json::to_value(deployment.spec.as_ref().map(|s| &s.template))
-            .unwrap_or(Value::Null);
-        if live == template {
+        let template = chosen.template.clone();
+        if found.live == template {
             return Err(ResourceError::Refused(model::AppError::new(
                 model::ErrorKind::Conflict,
                 "workload.rollback_noop",
@@ -88,8 +115,8 @@ pub async fn rollback(
         }
         let mut patch = vec![json!({ "op": "replace", "path": "/spec/template", "value": template })];
         // The revision's change cause follows it, as kubectl's undo copies it.
-        if let Some(cause) = set.metadata.annotations.as_ref().and_then(|a| a.get(CHANGE_CAUSE)) {
-            if deployment.metadata.annotations.is_none() {
+        if let Some(cause) = chosen.meta.annotations.as_ref().and_then(|a| a.get(CHANGE_CAUSE)) {
+            if op.target.fetch_existing(registry, cluster).await?.pointer("/metadata/annotations").is_none_or(Value::is_null) {
                 patch.push(json!({ "op": "add", "path": "/metadata/annotations", "value": {} }));
             }
             patch.push(json!({ "op": "add", "path": "/metadata/annotations/kubernetes.io~1change-cause", "value": cause }));
@@ -122,64 +149,183 @@ pub async fn rollback(
     })
 }
 
-/// The Deployment and the ReplicaSets it controls.
+/// The workload, what it runs now, and its revisions.
 async fn read(
     registry: &ClusterRegistry,
     cluster: Uuid,
     workload: &WorkloadRef,
-) -> Result<(Deployment, Vec<ReplicaSet>), ResourceError> {
+) -> Result<Found, ResourceError> {
     let target =
         crate::resources::objects::target::Target::resolve(registry, cluster, &object(workload))
             .await?;
-    if target.entry.info.key != DEPLOYMENTS {
-        return Err(invalid("kind", "Rollout history is kept for Deployments."));
+    let kind = target.entry.info.key.clone();
+    if !KINDS.contains(&kind.as_str()) {
+        return Err(invalid(
+            "kind",
+            "Rollout history is kept for Deployments, StatefulSets and DaemonSets.",
+        ));
     }
     let namespace = target.namespace.clone().unwrap_or_default();
-    let deployments: Api<Deployment> = Api::namespaced(target.client.clone(), &namespace);
-    let deployment = match within(registry, cluster, deployments.get(&target.name)).await? {
-        Ok(d) => d,
-        Err(e) => return Err(target.failure(registry, cluster, "read", &e).await),
+    let client = target.client.clone();
+    // The workload's uid, template, selector and pause state.
+    let (uid, live, selector, paused, current) = if kind == DEPLOYMENTS {
+        let api: Api<Deployment> = Api::namespaced(client.clone(), &namespace);
+        let d = match within(registry, cluster, api.get(&target.name)).await? {
+            Ok(d) => d,
+            Err(e) => return Err(target.failure(registry, cluster, "read", &e).await),
+        };
+        let current = d
+            .metadata
+            .annotations
+            .as_ref()
+            .and_then(|a| a.get(REVISION))
+            .and_then(|r| r.parse::<i64>().ok());
+        let spec = d.spec.unwrap_or_default();
+        (
+            d.metadata.uid,
+            canonical(&spec.template),
+            spec.selector,
+            spec.paused == Some(true),
+            current,
+        )
+    } else if kind == STATEFULSETS {
+        let api: Api<StatefulSet> = Api::namespaced(client.clone(), &namespace);
+        let s = match within(registry, cluster, api.get(&target.name)).await? {
+            Ok(s) => s,
+            Err(e) => return Err(target.failure(registry, cluster, "read", &e).await),
+        };
+        let spec = s.spec.unwrap_or_default();
+        (
+            s.metadata.uid,
+            canonical(&spec.template),
+            spec.selector,
+            false,
+            None,
+        )
+    } else {
+        let api: Api<DaemonSet> = Api::namespaced(client.clone(), &namespace);
+        let d = match within(registry, cluster, api.get(&target.name)).await? {
+            Ok(d) => d,
+            Err(e) => return Err(target.failure(registry, cluster, "read", &e).await),
+        };
+        let spec = d.spec.unwrap_or_default();
+        (
+            d.metadata.uid,
+            canonical(&spec.template),
+            spec.selector,
+            false,
+            None,
+        )
     };
-    let uid = deployment.metadata.uid.clone().unwrap_or_default();
-    // The selector narrows the list; ownership decides.
-    let selector = deployment
-        .spec
-        .as_ref()
-        .and_then(|s| s.selector.match_labels.as_ref())
-        .map(|labels| {
-            labels
-                .iter()
-                .map(|(k, v)| format!("{k}={v}"))
-                .collect::<Vec<_>>()
-                .join(",")
-        })
-        .unwrap_or_default();
-    let sets: Api<ReplicaSet> = Api::namespaced(target.client.clone(), &namespace);
-    let listed = match within(
-        registry,
-        cluster,
-        sets.list(&ListParams::default().labels(&selector)),
-    )
-    .await?
-    {
-        Ok(list) => list.items,
-        Err(e) => {
-            return Err(target
-                .failure(registry, cluster, "list the ReplicaSets of", &e)
-                .await);
+    let uid = uid.unwrap_or_default();
+    // The selector narrows the lists; ownership decides.
+    let selector = selector
+        .match_labels
+        .unwrap_or_default()
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join(",");
+    let listing = ListParams::default().labels(&selector);
+    let owns = |meta: &ObjectMeta| {
+        meta.owner_references
+            .iter()
+            .flatten()
+            .any(|o| o.uid == uid && o.controller == Some(true))
+    };
+    let mut revisions = Vec::new();
+    if kind == DEPLOYMENTS {
+        let sets: Api<ReplicaSet> = Api::namespaced(client.clone(), &namespace);
+        let listed = match within(registry, cluster, sets.list(&listing)).await? {
+            Ok(list) => list.items,
+            Err(e) => {
+                return Err(target
+                    .failure(registry, cluster, "list the ReplicaSets of", &e)
+                    .await);
+            }
+        };
+        for set in listed.into_iter().filter(|rs| owns(&rs.metadata)) {
+            let Some(revision) = revision_of(&set) else {
+                continue;
+            };
+            revisions.push(Stored {
+                revision,
+                holder: set.metadata.name.clone().unwrap_or_default(),
+                template: template_of(&set),
+                replicas: set.status.as_ref().map_or(0, |s| s.replicas),
+                meta: set.metadata,
+            });
         }
-    };
-    let owned = listed
-        .into_iter()
-        .filter(|rs| {
-            rs.metadata
-                .owner_references
+    } else {
+        let api: Api<ControllerRevision> = Api::namespaced(client.clone(), &namespace);
+        let listed = match within(registry, cluster, api.list(&listing)).await? {
+            Ok(list) => list.items,
+            Err(e) => {
+                return Err(target
+                    .failure(registry, cluster, "list the revisions of", &e)
+                    .await);
+            }
+        };
+        let pods: Api<Pod> = Api::namespaced(client.clone(), &namespace);
+        let pods = match within(registry, cluster, pods.list(&listing)).await? {
+            Ok(list) => list.items,
+            Err(e) => {
+                return Err(target
+                    .failure(registry, cluster, "list the pods of", &e)
+                    .await);
+            }
+        };
+        for revision in listed.into_iter().filter(|r| owns(&r.metadata)) {
+            let holder = revision.metadata.name.clone().unwrap_or_default();
+            let template = revision
+                .data
+                .as_ref()
+                .and_then(|d| d.0.pointer("/spec/template"))
+                .cloned()
+                .and_then(|t| serde_json::from_value::<PodTemplateSpec>(t).ok())
+                .map(|t| canonical(&t))
+                .unwrap_or(Value::Null);
+            // A StatefulSet's pods name the whole revision, a DaemonSet's only its hash.
+            let hash = holder.rsplit('-').next().unwrap_or_default().to_string();
+            let replicas = pods
                 .iter()
-                .flatten()
-                .any(|o| o.uid == uid && o.controller == Some(true))
-        })
-        .collect();
-    Ok((deployment, owned))
+                .filter(|p| owns(&p.metadata))
+                .filter(|p| {
+                    p.metadata
+                        .labels
+                        .as_ref()
+                        .and_then(|l| l.get(REVISION_HASH))
+                        .is_some_and(|h| *h == holder || *h == hash)
+                })
+                .count();
+            revisions.push(Stored {
+                revision: revision.revision,
+                holder,
+                template,
+                replicas: i32::try_from(replicas).unwrap_or(i32::MAX),
+                meta: revision.metadata,
+            });
+        }
+    }
+    // Without a revision number on the workload, the revision running its template is current.
+    let current = current.or_else(|| {
+        revisions
+            .iter()
+            .filter(|r| r.template == live)
+            .map(|r| r.revision)
+            .max()
+    });
+    Ok(Found {
+        live,
+        paused,
+        current,
+        revisions,
+    })
+}
+
+/// A pod template as the typed client writes it, so templates compare by content.
+fn canonical(template: &PodTemplateSpec) -> Value {
+    serde_json::to_value(template).unwrap_or(Value::Null)
 }
 
 fn revision_of(set: &ReplicaSet) -> Option<i64> {
@@ -193,7 +339,11 @@ fn revision_of(set: &ReplicaSet) -> Option<i64> {
 
 /// The ReplicaSet's pod template without the controller's hash label, as JSON.
 fn template_of(set: &ReplicaSet) -> Value {
-    let mut template = serde_json::to_value(set.spec.as_ref().and_then(|s| s.template.as_ref()))
+    let mut template = set
+        .spec
+        .as_ref()
+        .and_then(|s| s.template.as_ref())
+        .map(canonical)
         .unwrap_or(Value::Null);
     if let Some(labels) = template
         .pointer_mut("/metadata/labels")
@@ -204,19 +354,13 @@ fn template_of(set: &ReplicaSet) -> Value {
     template
 }
 
-fn history_of(deployment: &Deployment, sets: &[ReplicaSet]) -> RolloutHistory {
-    let current = deployment
-        .metadata
-        .annotations
-        .as_ref()
-        .and_then(|a| a.get(REVISION))
-        .and_then(|r| r.parse::<i64>().ok());
-    let mut revisions: Vec<Revision> = sets
+fn history_of(found: &Found) -> RolloutHistory {
+    let mut revisions: Vec<Revision> = found
+        .revisions
         .iter()
-        .filter_map(|set| {
-            let revision = revision_of(set)?;
-            let template = template_of(set);
-            let images = template
+        .map(|stored| {
+            let images = stored
+                .template
                 .pointer("/spec/containers")
                 .and_then(Value::as_array)
                 .map(|cs| {
@@ -231,30 +375,30 @@ fn history_of(deployment: &Deployment, sets: &[ReplicaSet]) -> RolloutHistory {
                         .collect()
                 })
                 .unwrap_or_default();
-            Some(Revision {
-                revision,
-                replica_set: set.metadata.name.clone().unwrap_or_default(),
-                created_at: set
-                    .metadata
+            Revision {
+                revision: stored.revision,
+                replica_set: stored.holder.clone(),
+                created_at: stored
+                    .meta
                     .creation_timestamp
                     .as_ref()
                     .and_then(crate::resources::detail::to_chrono),
                 images,
-                change_cause: set
-                    .metadata
+                change_cause: stored
+                    .meta
                     .annotations
                     .as_ref()
                     .and_then(|a| a.get(CHANGE_CAUSE))
                     .cloned(),
-                replicas: set.status.as_ref().map_or(0, |s| s.replicas),
-                current: Some(revision) == current,
-                template: yaml::render(&template),
-            })
+                replicas: stored.replicas,
+                current: Some(stored.revision) == found.current,
+                template: yaml::render(&stored.template),
+            }
         })
         .collect();
     revisions.sort_by_key(|r| std::cmp::Reverse(r.revision));
     RolloutHistory {
         revisions,
-        paused: deployment.spec.as_ref().and_then(|s| s.paused) == Some(true),
+        paused: found.paused,
     }
 }

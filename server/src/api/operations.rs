@@ -175,10 +175,11 @@ pub async fn set_image(
     ))
 }
 
-/// A Deployment's revisions, newest first, each with its pod template.
+/// A workload's revisions, newest first, each with its pod template: a Deployment's from its
+/// ReplicaSets, a StatefulSet's or DaemonSet's from its ControllerRevisions.
 #[utoipa::path(get, path = "/api/v1/k8s/cluster/{id}/namespaces/{namespace}/{kind}/{name}/history", tag = "operations",
     params(("id" = String, Path, description = "Cluster id (UUID)"), ("namespace" = String, Path, description = "Namespace"),
-        ("kind" = inline(WorkloadKind), Path, description = "deployments"), ("name" = String, Path, description = "Name")),
+        ("kind" = inline(WorkloadKind), Path, description = "deployments, statefulsets or daemonsets"), ("name" = String, Path, description = "Name")),
     responses((status = 200, body = RolloutHistory), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn history(
     State(app): State<AppState>,
@@ -192,10 +193,10 @@ pub async fn history(
     ))
 }
 
-/// Rolls a Deployment back to a revision's pod template.
+/// Rolls a Deployment, StatefulSet or DaemonSet back to a revision's pod template.
 #[utoipa::path(post, path = "/api/v1/k8s/cluster/{id}/namespaces/{namespace}/{kind}/{name}/rollback", tag = "operations",
     params(("id" = String, Path, description = "Cluster id (UUID)"), ("namespace" = String, Path, description = "Namespace"),
-        ("kind" = inline(WorkloadKind), Path, description = "deployments"), ("name" = String, Path, description = "Name")),
+        ("kind" = inline(WorkloadKind), Path, description = "deployments, statefulsets or daemonsets"), ("name" = String, Path, description = "Name")),
     request_body = RollbackBody,
     responses((status = 200, body = OperationOutcome), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]

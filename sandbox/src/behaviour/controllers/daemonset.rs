@@ -76,6 +76,7 @@ impl DaemonSetController {
             .cloned()
             .unwrap_or_else(|| json!({}));
         let hash = template_hash(&template);
+        super::revisions::record(&self.store, ds, &hash, &template, MANAGER);
         let nodes: Vec<NodeFacts> = self
             .store
             .list(&kinds::nodes(), None, &LabelSelector::default())

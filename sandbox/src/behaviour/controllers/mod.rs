@@ -11,6 +11,7 @@ pub mod hpa;
 pub mod job;
 pub mod pod_template;
 pub mod replicaset;
+pub mod revisions;
 pub mod rollout;
 pub mod schedule;
 pub mod statefulset;

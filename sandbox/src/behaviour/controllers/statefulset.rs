@@ -185,11 +185,13 @@ impl Reconciler for StatefulSetController {
         if object::is_deleting(&set) {
             return;
         }
-        let update_revision = format!(
-            "{}-{}",
-            key.1,
-            template_hash(set.pointer("/spec/template").unwrap_or(&Value::Null))
-        );
+        let template = set
+            .pointer("/spec/template")
+            .cloned()
+            .unwrap_or(Value::Null);
+        let hash = template_hash(&template);
+        let update_revision = format!("{}-{hash}", key.1);
+        super::revisions::record(&self.store, &set, &hash, &template, MANAGER);
         let active = |pods: Vec<Arc<Value>>| -> Vec<Arc<Value>> {
             pods.into_iter().filter(|p| is_active(p)).collect()
         };

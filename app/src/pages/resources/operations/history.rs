@@ -1,5 +1,5 @@
-//! A Deployment's revisions (from its ReplicaSets): when, which images, why, how many pods; and
-//! rollback to one of them after a diff of its pod template against the one running now.
+//! A workload's revisions (a Deployment's ReplicaSets, a StatefulSet's or DaemonSet's
+//! ControllerRevisions): when, which images, why, how many pods; and rollback to one of them after a diff of its pod template against the one running now.
 
 use leptos::prelude::*;
 use model::operations::{OperationOutcome, Revision, WorkloadRef};

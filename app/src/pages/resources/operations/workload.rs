@@ -203,7 +203,11 @@ pub fn WorkloadPanel(
             })
             .collect_view()
     };
-    let history = is_deployment.then(|| {
+    let has_history = matches!(
+        object.kind.as_str(),
+        "deployments.apps" | "statefulsets.apps" | "daemonsets.apps"
+    );
+    let history = has_history.then(|| {
         view! { <History cluster=cluster.clone() workload=workload.clone() version=history_version paused=Signal::derive(paused) feedback=feedback/> }
     });
 
