@@ -587,6 +587,17 @@ spec:
                 "{workload}: the first revision moved to the top"
             );
         }
+        // Replacing a StatefulSet's pod waits until the old one is gone: no failed creations.
+        let reasons = k.kubectl(&[
+            "get",
+            "events",
+            "--field-selector",
+            "involvedObject.name=cache",
+            "-o",
+            "jsonpath={.items[*].reason}",
+        ]);
+        assert!(reasons.contains("SuccessfulCreate"), "{reasons}");
+        assert!(!reasons.contains("FailedCreate"), "{reasons}");
     })
     .await;
 }

@@ -131,6 +131,21 @@ impl StatefulSetController {
         }
         for (i, slot) in by_ordinal.iter().enumerate().take(want) {
             match slot {
+                // The ordinal's previous pod is still terminating: its name is taken until it is
+                // gone (its deletion brings the controller back).
+                None if self
+                    .store
+                    .get(
+                        &kinds::pods(),
+                        Some(object::namespace(set)),
+                        &format!("{name}-{i}"),
+                    )
+                    .is_ok() =>
+                {
+                    if !parallel {
+                        return;
+                    }
+                }
                 None => {
                     self.create_pod(set, i, update_revision);
                     if !parallel {
