@@ -10,7 +10,7 @@ use uuid::Uuid;
 use crate::clusters::ClusterRegistry;
 use crate::operations::workloads::{DAEMONSETS, DEPLOYMENTS, REPLICASETS, STATEFULSETS};
 use crate::resources::ResourceError;
-use crate::resources::objects::target::{Target, within};
+use crate::resources::objects::target::Target;
 
 pub const PODS: &str = "pods";
 pub const JOBS: &str = "jobs.batch";
@@ -53,29 +53,29 @@ impl Resolved {
         cluster: Uuid,
     ) -> Result<(Vec<Pod>, bool), ResourceError> {
         let Some(selector) = &self.selector else {
-            let pod = match within(registry, cluster, self.api.get_opt(&self.target.name)).await? {
-                Ok(Some(pod)) => pod,
-                Ok(None) => return Err(self.target.not_found()),
-                Err(e) => return Err(self.target.failure(registry, cluster, "read", &e).await),
-            };
+            let pod = self
+                .target
+                .call(
+                    registry,
+                    cluster,
+                    "read",
+                    self.api.get_opt(&self.target.name),
+                )
+                .await?
+                .ok_or_else(|| self.target.not_found())?;
             return Ok((vec![pod], false));
         };
-        let listed = within(
-            registry,
-            cluster,
-            self.api.list(&ListParams::default().labels(selector)),
-        )
-        .await?;
-        let list = match listed {
-            Ok(list) => list,
-            Err(e) => {
-                return Err(self
-                    .target
-                    .failure(registry, cluster, "list the pods of", &e)
-                    .await);
-            }
-        };
-        let mut pods = list.items;
+        let listing = ListParams::default().labels(selector);
+        let mut pods = self
+            .target
+            .call(
+                registry,
+                cluster,
+                "list the pods of",
+                self.api.list(&listing),
+            )
+            .await?
+            .items;
         pods.sort_by(|a, b| {
             (
                 a.metadata.creation_timestamp.as_ref().map(|t| t.0),
@@ -263,16 +263,31 @@ pub async fn targets(
     })
 }
 
+/// The Kubernetes kind of each of [`KINDS`]: how titles name them, and how a pod's owner
+/// reference names its workload.
+const KIND_NAMES: [(&str, &str); 6] = [
+    (PODS, "Pod"),
+    (DEPLOYMENTS, "Deployment"),
+    (STATEFULSETS, "StatefulSet"),
+    (DAEMONSETS, "DaemonSet"),
+    (REPLICASETS, "ReplicaSet"),
+    (JOBS, "Job"),
+];
+
 /// How a title names a kind of [`KINDS`].
 fn display_kind(key: &str) -> &'static str {
-    match key {
-        PODS => "Pod",
-        DEPLOYMENTS => "Deployment",
-        STATEFULSETS => "StatefulSet",
-        DAEMONSETS => "DaemonSet",
-        REPLICASETS => "ReplicaSet",
-        _ => "Job",
-    }
+    KIND_NAMES
+        .iter()
+        .find(|(k, _)| *k == key)
+        .map_or("Job", |(_, kind)| kind)
+}
+
+/// The key of [`KINDS`] for a Kubernetes kind (`StatefulSet` → `statefulsets.apps`).
+pub fn key_of_kind(kind: &str) -> Option<&'static str> {
+    KIND_NAMES
+        .iter()
+        .find(|(_, k)| *k == kind)
+        .map(|(key, _)| *key)
 }
 
 /// The containers of `pod` to read: the one asked for (which must exist), or every regular

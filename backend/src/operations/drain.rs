@@ -40,6 +40,16 @@ pub fn progress(cluster: Uuid, node: &str) -> Option<DrainProgress> {
     board().get(&(cluster, node.to_string())).cloned()
 }
 
+/// A drain's progress: running until it has its report.
+fn progress_of(node: &str, pods: Vec<DrainPod>, report: Option<DrainReport>) -> DrainProgress {
+    DrainProgress {
+        node: node.to_string(),
+        running: report.is_none(),
+        pods,
+        report,
+    }
+}
+
 /// Marks a drain of `node` as running, unless one is.
 fn claim(cluster: Uuid, node: &str) -> bool {
     let mut board = board();
@@ -47,29 +57,12 @@ fn claim(cluster: Uuid, node: &str) -> bool {
     if board.get(&key).is_some_and(|p| p.running) {
         return false;
     }
-    board.insert(
-        key,
-        DrainProgress {
-            node: node.to_string(),
-            running: true,
-            pods: Vec::new(),
-            report: None,
-        },
-    );
+    board.insert(key, progress_of(node, Vec::new(), None));
     true
 }
 
 fn publish(cluster: Uuid, node: &str, pods: Vec<DrainPod>, report: Option<DrainReport>) {
-    let running = report.is_none();
-    board().insert(
-        (cluster, node.to_string()),
-        DrainProgress {
-            node: node.to_string(),
-            running,
-            pods,
-            report,
-        },
-    );
+    board().insert((cluster, node.to_string()), progress_of(node, pods, report));
 }
 
 /// Drains `name`. The node stays cordoned whatever happens.
@@ -108,7 +101,7 @@ pub async fn drain(
     let outcome = async {
         op.writable()?;
         cordon(&op, true).await?;
-        run(&op, cluster, options).await
+        run(&op, options).await
     }
     .await;
     match &outcome {
@@ -129,11 +122,8 @@ pub async fn drain(
     .await
 }
 
-async fn run(
-    op: &Operation<'_>,
-    cluster: Uuid,
-    options: &DrainOptions,
-) -> Result<DrainReport, ResourceError> {
+async fn run(op: &Operation<'_>, options: &DrainOptions) -> Result<DrainReport, ResourceError> {
+    let cluster = op.cluster;
     let node = op.target.name.clone();
     let all: Api<Pod> = Api::all(op.target.client.clone());
     let on_node = ListParams::default().fields(&format!("spec.nodeName={node}"));

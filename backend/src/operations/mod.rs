@@ -25,7 +25,7 @@ use uuid::Uuid;
 use crate::audit::AuditResult;
 use crate::clusters::{self, ClusterRegistry, guard};
 use crate::resources::ResourceError;
-use crate::resources::objects::target::{Target, within};
+use crate::resources::objects::target::Target;
 use crate::resources::objects::{Actor, Audited, audit, reason};
 
 /// Audit action names of this module.
@@ -99,13 +99,9 @@ impl<'a> Operation<'a> {
         verb: &str,
         request: impl Future<Output = Result<T, kube::Error>>,
     ) -> Result<T, ResourceError> {
-        match within(self.registry, self.cluster, request).await? {
-            Ok(value) => Ok(value),
-            Err(e) => Err(self
-                .target
-                .failure(self.registry, self.cluster, verb, &e)
-                .await),
-        }
+        self.target
+            .call(self.registry, self.cluster, verb, request)
+            .await
     }
 
     /// Writes the audit row of `outcome` (with `detail` on success) and passes it on.

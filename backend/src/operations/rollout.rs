@@ -19,7 +19,6 @@ use super::workloads::{DAEMONSETS, DEPLOYMENTS, STATEFULSETS, object, params, pa
 use super::{Operation, actions, invalid};
 use crate::clusters::ClusterRegistry;
 use crate::resources::ResourceError;
-use crate::resources::objects::target::within;
 use crate::resources::objects::{Actor, yaml};
 
 pub const REVISION: &str = "deployment.kubernetes.io/revision";
@@ -45,6 +44,8 @@ struct Stored {
 struct Found {
     /// The template it runs now.
     live: Value,
+    /// Whether it has annotations at all (a JSON patch adds the map before a key).
+    annotated: bool,
     paused: bool,
     /// The revision it runs now, when known.
     current: Option<i64>,
@@ -116,7 +117,7 @@ pub async fn rollback(
         let mut patch = vec![json!({ "op": "replace", "path": "/spec/template", "value": template })];
         // The revision's change cause follows it, as kubectl's undo copies it.
         if let Some(cause) = chosen.meta.annotations.as_ref().and_then(|a| a.get(CHANGE_CAUSE)) {
-            if op.target.fetch_existing(registry, cluster).await?.pointer("/metadata/annotations").is_none_or(Value::is_null) {
+            if !found.annotated {
                 patch.push(json!({ "op": "add", "path": "/metadata/annotations", "value": {} }));
             }
             patch.push(json!({ "op": "add", "path": "/metadata/annotations/kubernetes.io~1change-cause", "value": cause }));
@@ -167,57 +168,44 @@ async fn read(
     }
     let namespace = target.namespace.clone().unwrap_or_default();
     let client = target.client.clone();
-    // The workload's uid, template, selector and pause state.
-    let (uid, live, selector, paused, current) = if kind == DEPLOYMENTS {
+    // The workload's metadata, template, selector and pause state.
+    let (meta, template, selector, paused) = if kind == DEPLOYMENTS {
         let api: Api<Deployment> = Api::namespaced(client.clone(), &namespace);
-        let d = match within(registry, cluster, api.get(&target.name)).await? {
-            Ok(d) => d,
-            Err(e) => return Err(target.failure(registry, cluster, "read", &e).await),
-        };
-        let current = d
-            .metadata
-            .annotations
-            .as_ref()
-            .and_then(|a| a.get(REVISION))
-            .and_then(|r| r.parse::<i64>().ok());
+        let d = target
+            .call(registry, cluster, "read", api.get(&target.name))
+            .await?;
         let spec = d.spec.unwrap_or_default();
         (
-            d.metadata.uid,
-            canonical(&spec.template),
+            d.metadata,
+            spec.template,
             spec.selector,
             spec.paused == Some(true),
-            current,
         )
     } else if kind == STATEFULSETS {
         let api: Api<StatefulSet> = Api::namespaced(client.clone(), &namespace);
-        let s = match within(registry, cluster, api.get(&target.name)).await? {
-            Ok(s) => s,
-            Err(e) => return Err(target.failure(registry, cluster, "read", &e).await),
-        };
+        let s = target
+            .call(registry, cluster, "read", api.get(&target.name))
+            .await?;
         let spec = s.spec.unwrap_or_default();
-        (
-            s.metadata.uid,
-            canonical(&spec.template),
-            spec.selector,
-            false,
-            None,
-        )
+        (s.metadata, spec.template, spec.selector, false)
     } else {
         let api: Api<DaemonSet> = Api::namespaced(client.clone(), &namespace);
-        let d = match within(registry, cluster, api.get(&target.name)).await? {
-            Ok(d) => d,
-            Err(e) => return Err(target.failure(registry, cluster, "read", &e).await),
-        };
+        let d = target
+            .call(registry, cluster, "read", api.get(&target.name))
+            .await?;
         let spec = d.spec.unwrap_or_default();
-        (
-            d.metadata.uid,
-            canonical(&spec.template),
-            spec.selector,
-            false,
-            None,
-        )
+        (d.metadata, spec.template, spec.selector, false)
     };
-    let uid = uid.unwrap_or_default();
+    let live = canonical(&template);
+    // Only a Deployment numbers the revision it runs.
+    let current = meta
+        .annotations
+        .as_ref()
+        .and_then(|a| a.get(REVISION))
+        .and_then(|r| r.parse::<i64>().ok())
+        .filter(|_| kind == DEPLOYMENTS);
+    let annotated = meta.annotations.is_some();
+    let uid = meta.uid.unwrap_or_default();
     // The selector narrows the lists; ownership decides.
     let selector = selector
         .match_labels
@@ -236,14 +224,15 @@ async fn read(
     let mut revisions = Vec::new();
     if kind == DEPLOYMENTS {
         let sets: Api<ReplicaSet> = Api::namespaced(client.clone(), &namespace);
-        let listed = match within(registry, cluster, sets.list(&listing)).await? {
-            Ok(list) => list.items,
-            Err(e) => {
-                return Err(target
-                    .failure(registry, cluster, "list the ReplicaSets of", &e)
-                    .await);
-            }
-        };
+        let listed = target
+            .call(
+                registry,
+                cluster,
+                "list the ReplicaSets of",
+                sets.list(&listing),
+            )
+            .await?
+            .items;
         for set in listed.into_iter().filter(|rs| owns(&rs.metadata)) {
             let Some(revision) = revision_of(&set) else {
                 continue;
@@ -258,23 +247,20 @@ async fn read(
         }
     } else {
         let api: Api<ControllerRevision> = Api::namespaced(client.clone(), &namespace);
-        let listed = match within(registry, cluster, api.list(&listing)).await? {
-            Ok(list) => list.items,
-            Err(e) => {
-                return Err(target
-                    .failure(registry, cluster, "list the revisions of", &e)
-                    .await);
-            }
-        };
+        let listed = target
+            .call(
+                registry,
+                cluster,
+                "list the revisions of",
+                api.list(&listing),
+            )
+            .await?
+            .items;
         let pods: Api<Pod> = Api::namespaced(client.clone(), &namespace);
-        let pods = match within(registry, cluster, pods.list(&listing)).await? {
-            Ok(list) => list.items,
-            Err(e) => {
-                return Err(target
-                    .failure(registry, cluster, "list the pods of", &e)
-                    .await);
-            }
-        };
+        let pods = target
+            .call(registry, cluster, "list the pods of", pods.list(&listing))
+            .await?
+            .items;
         for revision in listed.into_iter().filter(|r| owns(&r.metadata)) {
             let holder = revision.metadata.name.clone().unwrap_or_default();
             let template = revision
@@ -317,6 +303,7 @@ async fn read(
     });
     Ok(Found {
         live,
+        annotated,
         paused,
         current,
         revisions,

@@ -100,12 +100,12 @@ pub async fn has_pod(conn: &mut AsyncPgConnection, cluster: Uuid, uid: &str) -> 
 pub enum Subject<'a> {
     /// One pod, by name.
     Pod(&'a str),
-    /// A workload (resource key and name); `owner` also matches pods it controls directly
-    /// (`ReplicaSet/web-7d9f8` for a replica set that a deployment owns).
+    /// A workload (resource key and name); `owner`, when given, also matches pods it controls
+    /// directly (`ReplicaSet/web-7d9f8` for a replica set that a deployment owns).
     Workload {
         kind: &'a str,
         name: &'a str,
-        owner: String,
+        owner: Option<String>,
     },
 }
 
@@ -123,12 +123,15 @@ pub async fn list(
         .into_boxed();
     query = match subject {
         Subject::Pod(name) => query.filter(ended_pod_logs::pod_name.eq(name.to_owned())),
-        Subject::Workload { kind, name, owner } => query.filter(
-            ended_pod_logs::workload_kind
+        Subject::Workload { kind, name, owner } => {
+            let workload = ended_pod_logs::workload_kind
                 .eq(kind.to_owned())
-                .and(ended_pod_logs::workload_name.eq(name.to_owned()))
-                .or(ended_pod_logs::owner.eq(owner)),
-        ),
+                .and(ended_pod_logs::workload_name.eq(name.to_owned()));
+            match owner {
+                Some(owner) => query.filter(workload.or(ended_pod_logs::owner.eq(owner))),
+                None => query.filter(workload),
+            }
+        }
     };
     query
         .order((

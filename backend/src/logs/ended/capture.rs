@@ -18,7 +18,7 @@ use uuid::Uuid;
 use super::Limits;
 use crate::db::models::ended_pod_logs::NewEndedLog;
 use crate::logs::follow::{END_OF_LOG, Follower, Item};
-use crate::operations::workloads::{DAEMONSETS, DEPLOYMENTS, REPLICASETS, STATEFULSETS};
+use crate::operations::workloads::{DEPLOYMENTS, REPLICASETS};
 use crate::resources::detail::to_chrono;
 
 /// Why a pod's logs are read now.
@@ -55,13 +55,11 @@ pub fn controller(pod: &Pod) -> Option<(String, String)> {
 /// of its replica sets, else the controller itself.
 pub async fn workload(client: &Client, pod: &Pod) -> Option<(String, String)> {
     let (kind, name) = controller(pod)?;
-    let key = match kind.as_str() {
-        "ReplicaSet" => return Some(replica_set_owner(client, pod, name).await),
-        "StatefulSet" => STATEFULSETS,
-        "DaemonSet" => DAEMONSETS,
-        "Job" => crate::logs::pods::JOBS,
-        _ => return None,
-    };
+    if kind == "ReplicaSet" {
+        return Some(replica_set_owner(client, pod, name).await);
+    }
+    // A pod's controller is a workload, never a pod.
+    let key = crate::logs::pods::key_of_kind(&kind).filter(|k| *k != crate::logs::pods::PODS)?;
     Some((key.to_string(), name))
 }
 

@@ -53,20 +53,14 @@ pub async fn list(
     cluster: Uuid,
     subject: &LogSubject,
 ) -> Result<Vec<EndedPod>, ResourceError> {
-    let owner;
     let asked = if subject.kind == PODS {
         Subject::Pod(&subject.name)
     } else {
-        // A replica set's page also lists the pods it ran for its deployment.
-        owner = if subject.kind == REPLICASETS {
-            format!("ReplicaSet/{}", subject.name)
-        } else {
-            String::new()
-        };
         Subject::Workload {
             kind: &subject.kind,
             name: &subject.name,
-            owner,
+            // A replica set's page also lists the pods it ran for its deployment.
+            owner: (subject.kind == REPLICASETS).then(|| format!("ReplicaSet/{}", subject.name)),
         }
     };
     let mut conn = db.get().await.map_err(crate::db::DbError::from)?;

@@ -115,14 +115,14 @@ pub async fn watch_cluster(registry: ClusterRegistry, cluster: Uuid, limits: Lim
             Some(Ok(watcher::Event::Apply(pod) | watcher::Event::InitApply(pod))) => pod,
             Some(Ok(watcher::Event::Delete(pod))) => {
                 let uid = pod.metadata.uid.clone().unwrap_or_default();
+                let handled = seen.remove(&uid);
                 if let Some(slot) = lock(&latest).get_mut(&uid) {
                     *slot = pod;
-                } else if seen.insert(uid.clone()) && capture::controller(&pod).is_some() {
+                } else if !handled && capture::controller(&pod).is_some() {
                     // Removed in one step (no graceful termination seen): nothing to read any
                     // more, but its end is still worth a line.
-                    captures.spawn(keep_unread(registry.clone(), cluster, pod));
+                    captures.spawn(keep_unread(registry.clone(), client.clone(), cluster, pod));
                 }
-                seen.remove(&uid);
                 continue;
             }
             Some(Ok(_)) => continue,
@@ -244,11 +244,7 @@ impl Job {
 }
 
 /// A pod that vanished before it could be read: its containers' last exits, without logs.
-async fn keep_unread(registry: ClusterRegistry, cluster: Uuid, pod: Pod) {
-    let client = match registry.client(cluster).await {
-        Ok(client) => client,
-        Err(_) => return,
-    };
+async fn keep_unread(registry: ClusterRegistry, client: kube::Client, cluster: Uuid, pod: Pod) {
     let workload = capture::workload(&client, &pod).await;
     let ended = Ended {
         cluster,

@@ -124,6 +124,21 @@ impl Target {
         }
     }
 
+    /// Runs `request` about this object within the cluster's timeout; its failure in the
+    /// module's terms (see [`Target::failure`]), `verb` saying what was tried.
+    pub async fn call<T>(
+        &self,
+        registry: &ClusterRegistry,
+        cluster: Uuid,
+        verb: &str,
+        request: impl Future<Output = Result<T, kube::Error>>,
+    ) -> Result<T, ResourceError> {
+        match within(registry, cluster, request).await? {
+            Ok(value) => Ok(value),
+            Err(e) => Err(self.failure(registry, cluster, verb, &e).await),
+        }
+    }
+
     /// A failed request about this object, in the module's terms.
     pub async fn failure(
         &self,
