@@ -22,6 +22,7 @@ export CAPSTAN_SANDBOX_BIN="$CARGO_TARGET_DIR/release/capstan-sandbox"
 LEPTOS_ENV=PROD "$CARGO_TARGET_DIR/release/capstan" --addr "127.0.0.1:$PORT" --data-dir "$DATA" \
   --health-interval 5 >"$LOG" 2>&1 &
 SERVER=$!
+export CAPSTAN_E2E_SERVER_PID=$SERVER
 cleanup() { kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true; rm -rf "$DATA"; }
 trap cleanup EXIT
 for _ in $(seq 1 120); do

@@ -95,10 +95,18 @@ test('rows follow the cluster live: added, changed and removed without a reload'
     await expect(row).toBeVisible({ timeout: 5_000 });
     await expect(row.locator('td[data-col="data"]')).toHaveText('1');
     await expect(page.getByTestId('resource-count')).toContainText('of 1');
+    // A row new to the page flashes.
+    await expect(row).toHaveClass(/(^|\s)row-fresh(\s|$)/);
 
+    // A change redraws the row in place: the same element, its flash restarted each time.
+    await row.evaluate((el) => ((el as unknown as { sameRow: boolean }).sameRow = true));
     kubectl(['patch', 'configmap', name, '-n', 'default', '-p', '{"data":{"a":"1","b":"2"}}']);
     await expect(row.locator('td[data-col="data"]')).toHaveText('2', { timeout: 5_000 });
-    await expect(row).toHaveClass(/row-fresh/);
+    await expect(row).toHaveClass(/(^|\s)row-fresh-again(\s|$)/);
+    kubectl(['patch', 'configmap', name, '-n', 'default', '-p', '{"data":{"c":"3"}}']);
+    await expect(row.locator('td[data-col="data"]')).toHaveText('3', { timeout: 5_000 });
+    await expect(row).toHaveClass(/(^|\s)row-fresh(\s|$)/);
+    expect(await row.evaluate((el) => (el as unknown as { sameRow?: boolean }).sameRow)).toBe(true);
 
     kubectl(['delete', 'configmap', name, '-n', 'default']);
     await expect(row).toHaveCount(0, { timeout: 5_000 });

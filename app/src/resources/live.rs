@@ -2,26 +2,46 @@
 //! WebSocket sends ([`model::live`]), applied by uid. The socket reconnects by itself with a
 //! growing delay and resumes by asking for the page again; the rows stay on screen meanwhile.
 
+use std::collections::HashMap;
+
 use leptos::prelude::*;
 use model::AppError;
 use model::live::{LiveState, LiveUpdate};
 use model::resources::{Column, ResourcePage, ResourceRow};
 
-/// One row as shown, and whether it just changed (it flashes once).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One row on the page. Its content is a signal of its own, so a change redraws only the
+/// cells that differ and the row's element stays (a keyed list by version would rebuild it).
+#[derive(Debug, Clone)]
 pub struct LiveRow {
-    pub row: ResourceRow,
-    pub fresh: bool,
+    pub uid: String,
+    pub row: ArcRwSignal<ResourceRow>,
+    /// How many times the row changed while shown: each change replays its flash.
+    pub flashes: ArcRwSignal<u32>,
 }
 
 impl LiveRow {
-    /// The key a keyed list renders by: a new version is a new element, so the flash replays.
-    pub fn key(&self) -> (String, String, bool) {
-        (
-            self.row.uid.clone(),
-            self.row.resource_version.clone(),
-            self.fresh,
-        )
+    fn new(row: ResourceRow, flashes: u32) -> Self {
+        Self {
+            uid: row.uid.clone(),
+            row: ArcRwSignal::new(row),
+            flashes: ArcRwSignal::new(flashes),
+        }
+    }
+
+    /// The key a keyed list renders by.
+    pub fn key(&self) -> String {
+        self.uid.clone()
+    }
+
+    /// Shows `row` here if it is a new version, and flashes.
+    fn change(&self, row: ResourceRow) {
+        if self
+            .row
+            .with_untracked(|r| r.resource_version != row.resource_version)
+        {
+            self.row.set(row);
+            self.flashes.update(|n| *n = n.wrapping_add(1));
+        }
     }
 }
 
@@ -71,7 +91,7 @@ impl LiveList {
                 page.rows
                     .iter()
                     .cloned()
-                    .map(|row| LiveRow { row, fresh: false })
+                    .map(|row| LiveRow::new(row, 0))
                     .collect(),
             ),
             total: RwSignal::new(page.total),
@@ -93,14 +113,17 @@ impl LiveList {
                 if self.columns.with_untracked(|c| *c != columns) {
                     self.columns.set(columns);
                 }
-                self.rows.update(|shown| *shown = merge_page(shown, rows));
+                // Only the page's order and membership go through the list; rows already
+                // shown change in place.
+                let next = merge_page(&self.rows.read_untracked(), rows);
+                self.rows.set(next);
                 self.total.set(total);
                 self.offset.set(offset);
                 self.error.set(None);
             }
             LiveUpdate::Row { row } => self.apply_rows(vec![row]),
             LiveUpdate::Removed { uid } => {
-                self.rows.update(|shown| shown.retain(|r| r.row.uid != uid));
+                self.rows.update(|shown| shown.retain(|r| r.uid != uid));
                 self.total.update(|t| *t = t.saturating_sub(1));
             }
             LiveUpdate::Status(LiveState::Live) => self.connection.set(Connection::Live),
@@ -129,30 +152,33 @@ impl LiveList {
         self.apply_rows(rows);
     }
 
+    /// Changed rows redraw themselves; the list itself (and what depends on its length) is
+    /// not touched.
     fn apply_rows(&self, rows: Vec<ResourceRow>) {
         if rows.is_empty() {
             return;
         }
-        self.rows.update(|shown| {
+        self.rows.with_untracked(|shown| {
             for row in rows {
-                if let Some(slot) = shown.iter_mut().find(|r| r.row.uid == row.uid) {
-                    *slot = LiveRow { row, fresh: true };
+                if let Some(slot) = shown.iter().find(|r| r.uid == row.uid) {
+                    slot.change(row);
                 }
             }
         });
     }
 }
 
-/// The new page as rows: rows whose version changed, and rows new to the page, are fresh.
+/// The new page as rows: rows already shown keep their element (and flash if their version
+/// changed), rows new to the page flash once.
 pub fn merge_page(shown: &[LiveRow], rows: Vec<ResourceRow>) -> Vec<LiveRow> {
+    let by_uid: HashMap<&str, &LiveRow> = shown.iter().map(|r| (r.uid.as_str(), r)).collect();
     rows.into_iter()
-        .map(|row| {
-            let before = shown.iter().find(|r| r.row.uid == row.uid);
-            let fresh = match before {
-                Some(before) if before.row.resource_version == row.resource_version => before.fresh,
-                _ => true,
-            };
-            LiveRow { row, fresh }
+        .map(|row| match by_uid.get(row.uid.as_str()) {
+            Some(before) => {
+                before.change(row);
+                (*before).clone()
+            }
+            None => LiveRow::new(row, 1),
         })
         .collect()
 }
@@ -250,7 +276,7 @@ mod socket {
             {
                 live.connection.try_set(Connection::Live);
             }
-            if live.rows.try_update(|_| ()).is_none() {
+            if live.rows.try_with_untracked(|_| ()).is_none() {
                 // The page is gone.
                 return;
             }
@@ -301,42 +327,56 @@ mod tests {
         }
     }
 
-    #[test]
-    fn a_new_page_marks_changed_and_added_rows_fresh() {
-        let shown = vec![
-            LiveRow {
-                row: row("a", "1"),
-                fresh: false,
-            },
-            LiveRow {
-                row: row("b", "1"),
-                fresh: false,
-            },
-        ];
-        let merged = merge_page(&shown, vec![row("a", "1"), row("b", "2"), row("c", "1")]);
-        let fresh: Vec<bool> = merged.iter().map(|r| r.fresh).collect();
-        assert_eq!(fresh, [false, true, true]);
+    fn shown(uid: &str, version: &str) -> LiveRow {
+        LiveRow::new(row(uid, version), 0)
+    }
+
+    /// (uid, version, flashes) of each row.
+    fn states(rows: &[LiveRow]) -> Vec<(String, String, u32)> {
+        rows.iter()
+            .map(|r| {
+                (
+                    r.uid.clone(),
+                    r.row.with_untracked(|r| r.resource_version.clone()),
+                    r.flashes.get_untracked(),
+                )
+            })
+            .collect()
+    }
+
+    fn owned(triples: &[(&str, &str, u32)]) -> Vec<(String, String, u32)> {
+        triples
+            .iter()
+            .map(|(u, v, f)| (u.to_string(), v.to_string(), *f))
+            .collect()
     }
 
     #[test]
-    fn a_burst_applies_the_last_version_of_each_row_and_removals_in_order() {
+    fn a_new_page_keeps_shown_rows_and_flashes_changed_and_added_ones() {
+        let before = vec![shown("a", "1"), shown("b", "1")];
+        let merged = merge_page(&before, vec![row("b", "2"), row("a", "1"), row("c", "1")]);
+        assert_eq!(
+            states(&merged),
+            owned(&[("b", "2", 1), ("a", "1", 0), ("c", "1", 1)])
+        );
+        // The same signals (compared by identity), so the rows' elements stay and only their cells redraw.
+        assert!(merged[0].row == before[1].row);
+        assert!(merged[1].row == before[0].row);
+    }
+
+    #[test]
+    fn a_burst_applies_the_last_version_of_each_row_in_place_and_removals_in_order() {
         // Signals need an owner (and its arena) outside a running app.
         Owner::new().with(|| {
             let live = LiveList {
                 columns: RwSignal::new(vec![]),
-                rows: RwSignal::new(
-                    ["a", "b", "c"]
-                        .map(|uid| LiveRow {
-                            row: row(uid, "1"),
-                            fresh: false,
-                        })
-                        .to_vec(),
-                ),
+                rows: RwSignal::new(["a", "b", "c"].map(|uid| shown(uid, "1")).to_vec()),
                 total: RwSignal::new(3),
                 offset: RwSignal::new(0),
                 connection: RwSignal::new(Connection::Live),
                 error: RwSignal::new(None),
             };
+            let b = live.rows.with_untracked(|rows| rows[1].row.clone());
             live.apply_all(vec![
                 LiveUpdate::Row { row: row("b", "2") },
                 LiveUpdate::Row { row: row("b", "3") },
@@ -344,16 +384,12 @@ mod tests {
                 // A row no longer on the page is not brought back by a late change.
                 LiveUpdate::Row { row: row("a", "2") },
                 LiveUpdate::Row { row: row("c", "2") },
+                // A version already shown changes nothing.
+                LiveUpdate::Row { row: row("c", "2") },
             ]);
-            let shown: Vec<(String, String, bool)> =
-                live.rows.get_untracked().iter().map(LiveRow::key).collect();
-            assert_eq!(
-                shown,
-                [
-                    ("b".to_string(), "3".to_string(), true),
-                    ("c".to_string(), "2".to_string(), true)
-                ]
-            );
+            let rows = live.rows.get_untracked();
+            assert_eq!(states(&rows), owned(&[("b", "3", 2), ("c", "2", 1)]));
+            assert!(rows[0].row == b);
             assert_eq!(live.total.get_untracked(), 2);
         });
     }

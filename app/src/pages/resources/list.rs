@@ -9,7 +9,7 @@ use leptos_meta::Title;
 use leptos_router::components::{A, Form};
 use leptos_router::hooks::{use_params_map, use_query_map};
 use model::AppError;
-use model::resources::{Column, ColumnType, ListQuery, ResourcePage};
+use model::resources::{Column, ColumnType, ListQuery, ResourcePage, ResourceRow};
 
 use crate::i18n::{column_title, error_message, field_error, use_i18n};
 use crate::resources::api::list_resources;
@@ -292,7 +292,7 @@ fn ResourceTable(
             spacer(len.saturating_sub(range.get().end) as f64 * row_height.get())
         };
         let select_all = selection.map(|selection| {
-            let on_page = move || live.rows.with(|rows| rows.iter().map(|r| r.row.name.clone()).collect::<Vec<_>>());
+            let on_page = move || live.rows.with(|rows| rows.iter().map(|r| r.row.with_untracked(|r| r.name.clone())).collect::<Vec<_>>());
             let all = move || {
                 let names = on_page();
                 !names.is_empty() && selection.with(|s| names.iter().all(|n| s.contains(n)))
@@ -391,6 +391,8 @@ fn follow_viewport(
     });
 }
 
+/// One row. Its element lives as long as the row is on the page (and near the viewport); a
+/// change of the object redraws only the attributes and texts that differ.
 #[component]
 fn Row(
     live_row: LiveRow,
@@ -399,14 +401,18 @@ fn Row(
     kind: String,
     selection: Selection,
 ) -> impl IntoView {
-    let LiveRow { row, fresh } = live_row;
+    // Copyable handles on the row's signals, owned by this row's view.
+    let row = RwSignal::from(live_row.row);
+    let flashes = RwSignal::from(live_row.flashes);
+    // Name and namespace never change for a uid.
+    let (name, namespace) = row.with_untracked(|r| (r.name.clone(), r.namespace.clone()));
     let pick = selection.map(|selection| {
-        let name = row.name.clone();
-        let label = row.name.clone();
+        let label = name.clone();
         let checked = {
             let name = name.clone();
             move || selection.with(|s| s.contains(&name))
         };
+        let name = name.clone();
         view! {
             <td class="col-select">
                 <input type="checkbox" data-testid="select-row" aria-label=label prop:checked=checked
@@ -417,9 +423,41 @@ fn Row(
             </td>
         }
     });
+    // One effect for the row: a change builds its cells again, and the renderer patches the
+    // existing cells with only what differs (creating a row stays as cheap as a static one,
+    // which matters when scrolling a long page brings rows in every frame).
+    let cells = move || row.with(|r| cells(r, &columns, &cluster, &kind));
+    // Two classes with the same flash under different animation names, taken in turn, so each
+    // change restarts it on the same element.
+    let flashed = move |odd: bool| {
+        let n = flashes.get();
+        n > 0 && (n % 2 == 1) == odd
+    };
+    view! {
+        <tr
+            class:row-fresh=move || flashed(true)
+            class:row-fresh-again=move || flashed(false)
+            data-testid=format!("resource-row-{name}")
+            data-uid=row.with_untracked(|r| r.uid.clone())
+            data-version=move || row.with(|r| r.resource_version.clone())
+            data-namespace=namespace.clone().unwrap_or_default()
+        >
+            {pick}
+            {cells}
+        </tr>
+    }
+}
+
+/// The cells of `row`, under `columns`.
+fn cells(
+    row: &ResourceRow,
+    columns: &[Column],
+    cluster: &str,
+    kind: &str,
+) -> impl IntoView + use<> {
     let now = now_ms();
     let tone = tone_class(row.tone);
-    let cells = columns
+    columns
         .iter()
         .zip(row.cells.iter())
         .map(|(c, cell)| {
@@ -436,7 +474,7 @@ fn Row(
             let title = (c.kind == ColumnType::Age).then(|| cell.clone());
             let dot = (c.kind == ColumnType::Status).then(|| view! { <span class="tone-dot" aria-hidden="true"></span> });
             let value = if c.id == "name" {
-                let href = links::object_href(&cluster, &kind, row.namespace.as_deref(), &row.name);
+                let href = links::object_href(cluster, kind, row.namespace.as_deref(), &row.name);
                 view! { <A href=href attr:class="object-link" attr:data-testid="object-link">{text}</A> }.into_any()
             } else {
                 text.into_any()
@@ -447,17 +485,5 @@ fn Row(
                 </td>
             }
         })
-        .collect_view();
-    view! {
-        <tr
-            class:row-fresh=fresh
-            data-testid=format!("resource-row-{}", row.name)
-            data-uid=row.uid.clone()
-            data-version=row.resource_version.clone()
-            data-namespace=row.namespace.clone().unwrap_or_default()
-        >
-            {pick}
-            {cells}
-        </tr>
-    }
+        .collect_view()
 }
