@@ -10,11 +10,12 @@ use serde_json::{Value, json};
 
 use super::object::{self, kinds};
 use crate::SandboxError;
-use crate::selectors::LabelSelector;
 use crate::store::{GroupResource, Store, WriteOptions};
 
 /// The kubelet's lease renew interval.
 const RENEW_EVERY: Duration = Duration::from_secs(10);
+/// Slices of the nodes beaten in turn within [`RENEW_EVERY`].
+const SLICES: u16 = 10;
 /// Lease renewals per node status heartbeat (5 min / 10 s).
 const RENEWALS_PER_STATUS: u64 = 30;
 /// The lease lifetime the kubelet asks for (`nodeLeaseDurationSeconds`).
@@ -38,12 +39,12 @@ fn lease_for(node: &Value, renew_time: &str) -> Value {
 }
 
 /// Renews (or first creates) one node's Lease.
-fn renew_lease(store: &Store, node: &Value, renew_time: &str) {
+fn renew_lease(store: &Store, node: &str, renew_time: &str) {
     let opts = WriteOptions::manager("kubelet");
     let renewed = store.modify(
         &leases(),
         Some(LEASE_NAMESPACE),
-        object::name(node),
+        node,
         |lease| {
             lease["spec"]["renewTime"] = json!(renew_time);
             Ok(())
@@ -51,18 +52,21 @@ fn renew_lease(store: &Store, node: &Value, renew_time: &str) {
         &opts,
     );
     if let Err(SandboxError::NotFound { .. }) = renewed {
-        // Created by someone else meanwhile is fine: the next tick renews it.
-        let _ = store.create(&leases(), lease_for(node, renew_time), &opts);
+        // Created by someone else meanwhile is fine: the next tick renews it. A node deleted
+        // meanwhile needs no lease.
+        if let Ok(node) = store.get(&kinds::nodes(), None, node) {
+            let _ = store.create(&leases(), lease_for(&node, renew_time), &opts);
+        }
     }
 }
 
 /// Moves every condition's `lastHeartbeatTime` of one node to `at` (transitions stay as they were).
-fn report_status(store: &Store, node: &Value, at: &str) {
+fn report_status(store: &Store, node: &str, at: &str) {
     // A node deleted meanwhile simply has nothing to report.
     let _ = store.modify(
         &kinds::nodes(),
         None,
-        object::name(node),
+        node,
         |n| {
             for c in n
                 .pointer_mut("/status/conditions")
@@ -80,32 +84,70 @@ fn report_status(store: &Store, node: &Value, at: &str) {
 
 /// One round of heartbeats for every node: leases always, node status when `with_status`.
 pub fn beat(store: &Store, with_status: bool) {
+    beat_slice(store, with_status, None);
+}
+
+/// Heartbeats for the nodes of one slice (their position in the list modulo [`SLICES`]), or
+/// for every node.
+fn beat_slice(store: &Store, with_status: bool, slice: Option<u64>) {
     let now = Utc::now();
     // Lease times are MicroTime; condition times are whole seconds.
     let renew_time = now.to_rfc3339_opts(SecondsFormat::Micros, true);
     let at = now.to_rfc3339_opts(SecondsFormat::Secs, true);
-    for node in store.list(&kinds::nodes(), None, &LabelSelector::default()) {
-        renew_lease(store, &node, &renew_time);
+    // Names only: parsing 5 000 nodes every tick would cost more than the beats.
+    let nodes = store.names(&kinds::nodes());
+    for (i, node) in nodes.iter().enumerate() {
+        if slice.is_some_and(|slice| i as u64 % u64::from(SLICES) != slice) {
+            continue;
+        }
+        renew_lease(store, node, &renew_time);
         if with_status {
-            report_status(store, &node, &at);
+            report_status(store, node, &at);
         }
     }
 }
 
-/// Sends heartbeats for ever (the caller cancels it at shutdown). The first round reports status too,
-/// so seeded nodes look alive from the start.
+/// Sends heartbeats for ever (the caller cancels it at shutdown). The first round covers every
+/// node and reports status too, so seeded nodes look alive from the start; after it, each tick
+/// beats one [`SLICES`]th of the nodes, so that thousands of nodes do not all write in the same
+/// instant (real kubelets are not in step either) and stall everyone else's writes.
 pub async fn run(store: Store) {
-    let mut tick = tokio::time::interval(RENEW_EVERY);
+    beat(&store, true);
+    let mut tick = tokio::time::interval(RENEW_EVERY / u32::from(SLICES));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    for round in 0u64.. {
+    // The first tick completes at once.
+    tick.tick().await;
+    for n in u64::from(SLICES).. {
         tick.tick().await;
-        beat(&store, round % RENEWALS_PER_STATUS == 0);
+        let round = n / u64::from(SLICES);
+        beat_slice(
+            &store,
+            round % RENEWALS_PER_STATUS == 0,
+            Some(n % u64::from(SLICES)),
+        );
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_slice_beats_only_its_share_of_the_nodes() {
+        let store = Store::new();
+        for name in ["n0", "n1", "n2"] {
+            let node = json!({"apiVersion": "v1", "kind": "Node", "metadata": {"name": name}});
+            store
+                .create(&kinds::nodes(), node, &WriteOptions::default())
+                .expect("node");
+        }
+        beat_slice(&store, false, Some(1));
+        let renewed: Vec<bool> = ["n0", "n1", "n2"]
+            .iter()
+            .map(|n| store.get(&leases(), Some(LEASE_NAMESPACE), n).is_ok())
+            .collect();
+        assert_eq!(renewed, [false, true, false]);
+    }
 
     #[test]
     fn a_beat_renews_the_lease_and_moves_the_condition_heartbeat() {

@@ -228,6 +228,18 @@ impl Store {
             .ok_or_else(|| SandboxError::not_found(key.to_string(), name))
     }
 
+    /// The names of every object of a cluster-scoped type, in order, without parsing any object
+    /// (for loops that visit thousands of objects and need only a few of them whole).
+    pub fn names(&self, key: &GroupResource) -> Vec<String> {
+        let st = self.read();
+        let Some(table) = st.tables.get(key) else {
+            return Vec::new();
+        };
+        list::scan(table, None)
+            .map(|((_, name), _)| name.clone())
+            .collect()
+    }
+
     /// All objects of a type, optionally in one namespace, matching a label selector. For paging and field
     /// selectors use [`Store::list_page`].
     pub fn list(

@@ -66,7 +66,8 @@ impl ReplicaSetController {
         vec![(kinds::replica_sets(), own_key), (kinds::pods(), pod_owner)]
     }
 
-    fn scale(&self, rs: &Arc<Value>, pods: &[Arc<Value>]) {
+    /// Creates or deletes pods towards the wanted count; whether it tried to.
+    fn scale(&self, rs: &Arc<Value>, pods: &[Arc<Value>]) -> bool {
         let want = object::int_at(rs, "/spec/replicas").unwrap_or(1).max(0) as usize;
         let have = pods.len();
         if have < want {
@@ -113,6 +114,7 @@ impl ReplicaSetController {
                 );
             }
         }
+        have != want
     }
 
     fn write_status(&self, rs: &Arc<Value>, pods: &[Arc<Value>]) {
@@ -154,15 +156,20 @@ impl Reconciler for ReplicaSetController {
         if object::is_deleting(&rs) {
             return;
         }
-        let pods: Vec<Arc<Value>> = owned(&self.store, &kinds::pods(), &rs)
-            .into_iter()
-            .filter(|p| is_active(p))
-            .collect();
-        self.scale(&rs, &pods);
-        let pods: Vec<Arc<Value>> = owned(&self.store, &kinds::pods(), &rs)
-            .into_iter()
-            .filter(|p| is_active(p))
-            .collect();
+        let active = || -> Vec<Arc<Value>> {
+            owned(&self.store, &kinds::pods(), &rs)
+                .into_iter()
+                .filter(|p| is_active(p))
+                .collect()
+        };
+        let pods = active();
+        // Most calls (a pod changed) find the count right: read the pods again only after a
+        // change, as parsing them is most of this controller's cost in a large cluster.
+        let pods = if self.scale(&rs, &pods) {
+            active()
+        } else {
+            pods
+        };
         self.write_status(&rs, &pods);
     }
 
