@@ -122,15 +122,7 @@ pub fn controller_ref(owner: &Value) -> Value {
     })
 }
 
-/// The uid of the object's controlling owner, if any.
-pub fn controller_uid(obj: &Value) -> Option<&str> {
-    obj.pointer("/metadata/ownerReferences")?
-        .as_array()?
-        .iter()
-        .find(|r| r.get("controller").and_then(Value::as_bool) == Some(true))
-        .and_then(|r| r.get("uid"))
-        .and_then(Value::as_str)
-}
+pub use crate::store::controller_uid;
 
 /// Objects of type `key` controlled by `owner`, through the store's owner index (no scan).
 pub fn owned(store: &Store, key: &GroupResource, owner: &Value) -> Vec<Arc<Value>> {

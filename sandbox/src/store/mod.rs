@@ -46,13 +46,16 @@ use tokio::sync::broadcast;
 pub use builtin::builtin_types;
 pub use delete::{DeleteOptions, DeleteOutcome, Propagation};
 pub use list::{ListPage, ListQuery};
-pub use meta::{metadata_mut, name_of, namespace_of, now, resource_version_of, uid_of};
+pub use meta::{
+    controller_uid, metadata_mut, name_of, namespace_of, now, resource_version_of, uid_of,
+};
 pub use types::{ALL_VERBS, GroupResource, PrinterColumn, ResourceType};
 pub use watch::{EventType, HISTORY_PER_TYPE, Subscription, WatchEvent};
 pub use write::WriteOptions;
 
 use crate::error::SandboxError;
 use crate::selectors::LabelSelector;
+pub use stored::Facts;
 use stored::{LabelPool, Stored};
 use watch::EventLog;
 
@@ -267,6 +270,27 @@ impl Store {
             .get(owner_uid)
             .map(|d| d.iter().cloned().collect())
             .unwrap_or_default()
+    }
+
+    /// The indexed facts of the objects of type `key` that `owner_uid` controls, through the
+    /// owner index: nothing is scanned or parsed.
+    pub fn controlled(&self, key: &GroupResource, owner_uid: &str) -> Vec<Facts> {
+        let st = self.read();
+        let (Some(dependents), Some(table)) = (st.dependents.get(owner_uid), st.tables.get(key))
+        else {
+            return Vec::new();
+        };
+        dependents
+            .iter()
+            .filter(|r| &r.resource == key)
+            .filter_map(|r| {
+                let object_key = (r.namespace.clone(), r.name.clone());
+                let stored = table.objects.get(&object_key)?;
+                stored
+                    .controlled_by(owner_uid)
+                    .then(|| stored.facts(&object_key))
+            })
+            .collect()
     }
 
     /// Number of objects of a type (all namespaces).

@@ -459,3 +459,63 @@ fn dependents_of_follows_owner_references_through_writes() {
         .expect("drop the reference");
     assert!(names(&store).is_empty());
 }
+
+#[test]
+fn controlled_reads_the_index_of_the_pods_an_owner_controls() {
+    let store = Store::new();
+    let owner = rs(&store);
+    let mut ready = owned_pod("ready", &owner);
+    ready["status"] =
+        json!({"phase": "Running", "conditions": [{"type": "Ready", "status": "True"}]});
+    let mut foreign = owned_pod("foreign", &owner);
+    // Owned but not controlled: not counted.
+    foreign["metadata"]["ownerReferences"][0]["controller"] = json!(false);
+    for p in [ready, owned_pod("starting", &owner), foreign] {
+        store
+            .create(&pods(), p, &WriteOptions::default())
+            .expect("pod");
+    }
+    let facts = |store: &Store| -> Vec<(String, Option<String>, bool, bool)> {
+        let mut f: Vec<_> = store
+            .controlled(&pods(), meta::uid_of(&owner))
+            .into_iter()
+            .map(|f| (f.name, f.phase, f.ready, f.deleting))
+            .collect();
+        f.sort();
+        f
+    };
+    assert_eq!(
+        facts(&store),
+        [
+            (
+                "ready".to_string(),
+                Some("Running".to_string()),
+                true,
+                false
+            ),
+            ("starting".to_string(), None, false, false),
+        ]
+    );
+    // The index follows writes: a pod held by a finalizer is deleting.
+    store
+        .modify(
+            &pods(),
+            Some("default"),
+            "starting",
+            |p| {
+                p["metadata"]["finalizers"] = json!(["example.com/hold"]);
+                Ok(())
+            },
+            &WriteOptions::default(),
+        )
+        .expect("hold");
+    store
+        .delete(
+            &pods(),
+            Some("default"),
+            "starting",
+            &DeleteOptions::default(),
+        )
+        .expect("delete");
+    assert!(facts(&store)[1].3);
+}

@@ -10,7 +10,7 @@ use super::{Key, Reconciler, delete_owned, own_key, owner_key};
 use crate::behaviour::events::{EventRecorder, EventType};
 use crate::behaviour::object::{self, kinds, owned};
 use crate::selectors::LabelSelector;
-use crate::store::{DeleteOptions, Store, WatchEvent, WriteOptions};
+use crate::store::{DeleteOptions, Facts, Store, WatchEvent, WriteOptions};
 
 /// Pods that count towards a ReplicaSet: not being deleted and not finished.
 pub fn is_active(pod: &Value) -> bool {
@@ -19,6 +19,11 @@ pub fn is_active(pod: &Value) -> bool {
             object::str_at(pod, "/status/phase"),
             Some("Succeeded" | "Failed")
         )
+}
+
+/// [`is_active`] from the store's index.
+fn counts(pod: &Facts) -> bool {
+    !pod.deleting && !matches!(pod.phase.as_deref(), Some("Succeeded" | "Failed"))
 }
 
 /// Whether the pod's Ready condition is True.
@@ -66,10 +71,10 @@ impl ReplicaSetController {
         vec![(kinds::replica_sets(), own_key), (kinds::pods(), pod_owner)]
     }
 
-    /// Creates or deletes pods towards the wanted count; whether it tried to.
-    fn scale(&self, rs: &Arc<Value>, pods: &[Arc<Value>]) -> bool {
+    /// Creates or deletes pods towards the wanted count, from `have` active ones; whether it
+    /// tried to.
+    fn scale(&self, rs: &Arc<Value>, have: usize) -> bool {
         let want = object::int_at(rs, "/spec/replicas").unwrap_or(1).max(0) as usize;
-        let have = pods.len();
         if have < want {
             let template = rs
                 .pointer("/spec/template")
@@ -100,9 +105,14 @@ impl ReplicaSetController {
                 }
             }
         } else if have > want {
+            // Choosing which go needs the pods whole.
+            let pods: Vec<Arc<Value>> = owned(&self.store, &kinds::pods(), rs)
+                .into_iter()
+                .filter(|p| is_active(p))
+                .collect();
             let mut victims: Vec<&Arc<Value>> = pods.iter().collect();
             victims.sort_by_key(|p| deletion_rank(p));
-            for pod in victims.into_iter().take(have - want) {
+            for pod in victims.into_iter().take(pods.len().saturating_sub(want)) {
                 delete_owned(
                     &self.store,
                     &self.recorder,
@@ -117,16 +127,17 @@ impl ReplicaSetController {
         have != want
     }
 
-    fn write_status(&self, rs: &Arc<Value>, pods: &[Arc<Value>]) {
-        let ready = pods.iter().filter(|p| is_ready(p)).count();
+    fn write_status(&self, rs: &Arc<Value>, pods: &[Facts]) {
+        let ready = pods.iter().filter(|p| p.ready).count();
         let labels = rs
             .pointer("/spec/template/metadata/labels")
             .and_then(Value::as_object)
             .cloned()
             .unwrap_or_default();
+        let template = LabelSelector::from_map(&labels);
         let fully_labeled = pods
             .iter()
-            .filter(|p| LabelSelector::from_map(&labels).matches(p))
+            .filter(|p| template.matches_labels(p.labels.as_deref()))
             .count();
         let status = json!({
             "replicas": pods.len(),
@@ -156,16 +167,18 @@ impl Reconciler for ReplicaSetController {
         if object::is_deleting(&rs) {
             return;
         }
-        let active = || -> Vec<Arc<Value>> {
-            owned(&self.store, &kinds::pods(), &rs)
+        // From the store's index: parsing every pod of the set on each pod change was most of
+        // this controller's cost in a large cluster.
+        let active = || -> Vec<Facts> {
+            self.store
+                .controlled(&kinds::pods(), object::uid(&rs))
                 .into_iter()
-                .filter(|p| is_active(p))
+                .filter(counts)
                 .collect()
         };
         let pods = active();
-        // Most calls (a pod changed) find the count right: read the pods again only after a
-        // change, as parsing them is most of this controller's cost in a large cluster.
-        let pods = if self.scale(&rs, &pods) {
+        // Most calls (a pod changed) find the count right: look again only after a change.
+        let pods = if self.scale(&rs, pods.len()) {
             active()
         } else {
             pods
