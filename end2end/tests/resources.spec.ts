@@ -97,6 +97,10 @@ test('rows follow the cluster live: added, changed and removed without a reload'
     await expect(page.getByTestId('resource-count')).toContainText('of 1');
     // A row new to the page flashes.
     await expect(row).toHaveClass(/(^|\s)row-fresh(\s|$)/);
+    // Its age moves on by itself while nothing changes (the list's clock ticks every 10 s).
+    const age = row.locator('td[data-col="age"]');
+    const firstAge = (await age.textContent())?.trim() ?? '';
+    await expect(age).not.toHaveText(firstAge, { timeout: 15_000 });
 
     // A change redraws the row in place: the same element, its flash restarted each time.
     await row.evaluate((el) => ((el as unknown as { sameRow: boolean }).sameRow = true));

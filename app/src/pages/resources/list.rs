@@ -22,6 +22,9 @@ use crate::resources::virtual_rows;
 use super::namespace_picker::NamespacePicker;
 use super::operations::NodeBulkBar;
 
+/// How often the ages in a list move on.
+const AGE_TICK_SECONDS: u64 = 10;
+
 /// The names of the rows picked for a bulk action (nodes only).
 type Selection = Option<RwSignal<BTreeSet<String>>>;
 
@@ -246,6 +249,16 @@ fn ResourceTable(
     let body = NodeRef::<leptos::html::Tbody>::new();
     #[cfg(feature = "hydrate")]
     follow_viewport(body, live, range, row_height);
+    // Ages move on while the page is open; rows otherwise redraw only when their object changes.
+    let now = RwSignal::new(now_ms());
+    Effect::new(move |_| {
+        if let Ok(handle) = set_interval_with_handle(
+            move || now.set(now_ms()),
+            std::time::Duration::from_secs(AGE_TICK_SECONDS),
+        ) {
+            on_cleanup(move || handle.clear());
+        }
+    });
     move || {
         let t = i18n.t();
         let columns: Vec<Column> = live
@@ -321,7 +334,7 @@ fn ResourceTable(
                             }
                             key=LiveRow::key
                             children=move |live_row| view! {
-                                <Row live_row columns=row_columns.clone() cluster=cluster.clone() kind=kind.clone() selection/>
+                                <Row live_row columns=row_columns.clone() cluster=cluster.clone() kind=kind.clone() selection now/>
                             }
                         />
                         {below}
@@ -400,6 +413,8 @@ fn Row(
     cluster: String,
     kind: String,
     selection: Selection,
+    /// The clock ages are counted from.
+    now: RwSignal<i64>,
 ) -> impl IntoView {
     // Copyable handles on the row's signals, owned by this row's view.
     let row = RwSignal::from(live_row.row);
@@ -426,7 +441,10 @@ fn Row(
     // One effect for the row: a change builds its cells again, and the renderer patches the
     // existing cells with only what differs (creating a row stays as cheap as a static one,
     // which matters when scrolling a long page brings rows in every frame).
-    let cells = move || row.with(|r| cells(r, &columns, &cluster, &kind));
+    let cells = move || {
+        let now = now.get();
+        row.with(|r| cells(r, &columns, &cluster, &kind, now))
+    };
     // Two classes with the same flash under different animation names, taken in turn, so each
     // change restarts it on the same element.
     let flashed = move |odd: bool| {
@@ -448,14 +466,14 @@ fn Row(
     }
 }
 
-/// The cells of `row`, under `columns`.
+/// The cells of `row`, under `columns`, with ages counted to `now`.
 fn cells(
     row: &ResourceRow,
     columns: &[Column],
     cluster: &str,
     kind: &str,
+    now: i64,
 ) -> impl IntoView + use<> {
-    let now = now_ms();
     let tone = tone_class(row.tone);
     columns
         .iter()
