@@ -87,6 +87,16 @@ pub fn controller_uid(obj: &Value) -> Option<&str> {
         .and_then(Value::as_str)
 }
 
+/// Whether the object's `Ready` condition is `True` (pods, nodes).
+pub fn is_ready(obj: &Value) -> bool {
+    obj.pointer("/status/conditions")
+        .and_then(Value::as_array)
+        .is_some_and(|cs| {
+            cs.iter()
+                .any(|c| c["type"] == "Ready" && c["status"] == "True")
+        })
+}
+
 /// Whether the object carries a deletionTimestamp.
 pub fn is_deleting(obj: &Value) -> bool {
     obj.pointer("/metadata/deletionTimestamp")

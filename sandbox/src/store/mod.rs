@@ -47,7 +47,7 @@ pub use builtin::builtin_types;
 pub use delete::{DeleteOptions, DeleteOutcome, Propagation};
 pub use list::{ListPage, ListQuery};
 pub use meta::{
-    controller_uid, metadata_mut, name_of, namespace_of, now, resource_version_of, uid_of,
+    controller_uid, is_ready, metadata_mut, name_of, namespace_of, now, resource_version_of, uid_of,
 };
 pub use types::{ALL_VERBS, GroupResource, PrinterColumn, ResourceType};
 pub use watch::{EventType, HISTORY_PER_TYPE, Subscription, WatchEvent};

@@ -65,13 +65,7 @@ impl Stored {
             owners: meta::owner_uids(obj).into_iter().map(Box::from).collect(),
             controller: meta::controller_uid(obj).map(Box::from),
             deleting: meta::is_deleting(obj),
-            ready: obj
-                .pointer("/status/conditions")
-                .and_then(Value::as_array)
-                .is_some_and(|cs| {
-                    cs.iter()
-                        .any(|c| c["type"] == "Ready" && c["status"] == "True")
-                }),
+            ready: meta::is_ready(obj),
             resource_version: meta::resource_version_of(obj),
         }
     }

@@ -26,15 +26,8 @@ fn counts(pod: &Facts) -> bool {
     !pod.deleting && !matches!(pod.phase.as_deref(), Some("Succeeded" | "Failed"))
 }
 
-/// Whether the pod's Ready condition is True.
-pub fn is_ready(pod: &Value) -> bool {
-    pod.pointer("/status/conditions")
-        .and_then(Value::as_array)
-        .is_some_and(|cs| {
-            cs.iter()
-                .any(|c| c["type"] == "Ready" && c["status"] == "True")
-        })
-}
+/// Whether the pod's Ready condition is True (the store's index keeps the same fact).
+pub use crate::store::is_ready;
 
 /// Order in which surplus pods go: unscheduled first, then not ready, then the youngest.
 fn deletion_rank(pod: &Value) -> (bool, bool, std::cmp::Reverse<String>) {
